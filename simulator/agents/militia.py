@@ -1,0 +1,47 @@
+"""Militia factions of the PMU. They differ in how hardline they are, their size and who funds them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..factions import FACTIONS
+from .base import Actor
+
+IRAN_PUSH = np.array([-1.0, 0.0, 1.0])  # effect of Iran's restrain / sustain / escalate on motivation
+ESCALATION_COST = 1.2  # fixed cost of escalating over harassing (exposure, retaliation risk), utility
+
+
+class MilitiaFaction(Actor):
+    def __init__(self, model, name: str):
+        super().__init__(model)
+        self.name = name
+        prefix = FACTIONS[name]
+        self.attack_rate = self.p[f"{prefix}_attack_rate"]
+        self.hardline = self.p[f"{prefix}_hardline"]
+        self.state_funding = self.p[f"{prefix}_state_funding"]
+        self.decision = f"militia.posture.{name}"
+        armed = self.p.militia_kh_fighter_share + self.p.militia_allies_fighter_share
+        self.fighter_share = self.p[f"{prefix}_fighter_share"] if name != "state_aligned" else 1.0 - armed
+        self.degradation = self.full(0.0)
+        self.attacks = self.full(0.0)
+        self.posture = self.full(1).astype(int)  # harass
+
+    @property
+    def iran_control(self) -> np.ndarray:
+        """Principal-agent control: Iran's sway shrinks with the share of pay the Iraqi state provides."""
+        return 1.0 - self.state_funding * self.model.iraq.salary_coverage
+
+    def motivation(self) -> np.ndarray:
+        """Net drive to attack US forces (grievance, sponsor's direction, minus deterrence and economic stake)."""
+        p, us, model = self.p, self.model.us, self.model
+        grievance = p.militia_base_motivation + p.militia_gaza_motivation * p.world_gaza_war \
+            + p.militia_strike_motivation * us.strike_memory
+        dollar_threat = (1.0 - us.dollar_access) + 0.5 * us.cudgel_active(model.week)
+        soft = 1.0 - self.hardline
+        return (self.hardline * grievance + self.iran_control * IRAN_PUSH[model.iran.direction]
+                - p.militia_deterrence * soft * us.strike_memory - p.militia_dollar_stake * soft * dollar_threat)
+
+    def decide(self) -> None:
+        m = self.motivation()
+        self.posture = self.choose(self.decision, [0.0, m, 2.0 * m - ESCALATION_COST], self.posture,
+                                   self.p.militia_rationality)

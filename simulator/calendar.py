@@ -1,0 +1,19 @@
+"""Weekly steps with calendar dates: week 0 is the start date, week t is t*7 days later."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+class Calendar:
+    def __init__(self, start: dt.date):
+        self.start = start
+
+    def date(self, week: int) -> dt.date:
+        return self.start + dt.timedelta(weeks=week)
+
+    def day_of_year(self, week: int) -> int:
+        return self.date(week).timetuple().tm_yday
+
+    def label(self, week: int) -> str:
+        return f"week {week} ({self.date(week).isoformat()})"

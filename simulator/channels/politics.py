@@ -1,0 +1,43 @@
+"""Politics channel: Baghdad's push for a US exit, sovereignty grievance and public discontent."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..choice import option_index
+
+BASE_LEVEL = -1.25  # logit of exit pressure with no grievance, no alignment push and no fear (calibrated to 0.45)
+SOVEREIGNTY_WEIGHT = 1.0
+IRAN_ESCALATION_WEIGHT = 0.6  # an escalation campaign directed by Iran presses Baghdad's aligned parties harder
+ANGER_WEIGHT = 1.0
+DISCONTENT_ADJUSTMENT = 0.15
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def resolve(model, week: int) -> None:
+    p, us, iran, iraq = model.p, model.us, model.iran, model.iraq
+    iraq.sovereignty_grievance = iraq.sovereignty_grievance * (1.0 - 1.0 / p.iraq_grievance_memory_weeks) \
+        + p.iraq_sovereignty_sensitivity * us.strikes
+    iraq.anger_at_iran = iraq.anger_at_iran * (1.0 - 1.0 / p.iraq_grievance_memory_weeks)
+
+    # What Baghdad expects to lose if the US answers an exit with the dollar and the waivers.
+    credibility = np.maximum(p.us_cudgel_willingness, us.cudgel_memory)
+    expected_loss = credibility * (p.iraq_oil_share_of_revenue * (1.0 - p.us_cudgel_dollar_access)
+                                   + iraq.iran_power_share * p.iraq_payroll_share_of_revenue * us.waiver_active)
+    escalating = iran.direction == option_index("iran.direction", "escalate")
+    mobilised = np.where(iraq.mobilisation_until > week, iraq.mobilisation, 0.0)
+    drive = (BASE_LEVEL + p.iraq_aligned_pressure + SOVEREIGNTY_WEIGHT * (1.0 - np.exp(-iraq.sovereignty_grievance))
+             + IRAN_ESCALATION_WEIGHT * escalating + mobilised
+             - p.iraq_dollar_fear * expected_loss - ANGER_WEIGHT * (1.0 - np.exp(-iraq.anger_at_iran)))
+    iraq.exit_pressure = iraq.exit_pressure + p.iraq_exit_pressure_adjustment * (_sigmoid(drive) - iraq.exit_pressure)
+
+    requested = iraq.stance == option_index("iraq.exit_stance", "request")
+    iraq.request_weeks = np.where(requested, iraq.request_weeks + 1, 0.0)
+
+    hardship = (3.0 * iraq.power_shortfall + 3.0 * (1.0 - iraq.salary_coverage)
+                + 2.0 * (iraq.parallel_rate / p.iraq_parallel_rate_initial - 1.0) + 0.5 * iraq.sovereignty_grievance)
+    target = _sigmoid(np.log(p.iraq_discontent_initial / (1.0 - p.iraq_discontent_initial) + 1e-12) - 0.6 + hardship)
+    iraq.discontent = np.clip(iraq.discontent + DISCONTENT_ADJUSTMENT * (target - iraq.discontent), 0.0, 1.0)

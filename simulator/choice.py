@@ -1,0 +1,83 @@
+"""Bounded-rational choice: logit (quantal response) over options, with scenario constraints.
+
+Each decision is a named list of options. Every week each actor scores its options per world, and picks one with
+probability proportional to exp(rationality * (utility + inertia if it was last week's choice)). Scenario events
+may force an option or forbid some, per world, until a given week.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .factions import FACTIONS
+
+# Every decision the actors take, with its options in a fixed order (the index is what agents store).
+DECISIONS: dict[str, tuple[str, ...]] = {
+    "us.retaliation": ("none", "proportional", "heavy"),
+    "us.exit_response": ("negotiate", "accept", "cudgel"),
+    "us.dollars": ("facilitate", "scale_back", "restrict"),
+    "us.waiver": ("renew", "lapse"),
+    "iran.direction": ("restrain", "sustain", "escalate"),
+    "iran.supply": ("full", "reduce"),
+    "iraq.exit_stance": ("quiet", "negotiate", "request"),
+}
+POSTURES = ("hold", "harass", "escalate")
+DECISIONS.update({f"militia.posture.{name}": POSTURES for name in FACTIONS})
+
+
+def option_index(decision: str, option: str) -> int:
+    return DECISIONS[decision].index(option)
+
+
+class Constraints:
+    """Per-world forced and forbidden options of each decision, with the week until which they hold."""
+
+    def __init__(self, worlds: int):
+        self.forced = {d: np.full(worlds, -1) for d in DECISIONS}
+        self.forced_until = {d: np.zeros(worlds) for d in DECISIONS}
+        self.forbidden_until = {d: np.zeros((len(o), worlds)) for d, o in DECISIONS.items()}
+
+    def force(self, decision: str, option: str, mask: np.ndarray, until: float) -> None:
+        i = option_index(decision, option)
+        self.forced[decision] = np.where(mask, i, self.forced[decision])
+        self.forced_until[decision] = np.where(mask, until, self.forced_until[decision])
+
+    def forbid(self, decision: str, option: str, mask: np.ndarray, until: float) -> None:
+        i = option_index(decision, option)
+        self.forbidden_until[decision][i] = np.where(mask, until, self.forbidden_until[decision][i])
+
+    def release(self, decision: str, mask: np.ndarray) -> None:
+        """Lift forced options (for example when a truce is broken off early)."""
+        self.forced_until[decision] = np.where(mask, 0.0, self.forced_until[decision])
+
+    def allowed(self, decision: str, week: int) -> np.ndarray:
+        """Boolean (options, worlds): which options each world may choose this week."""
+        allowed = self.forbidden_until[decision] <= week
+        forced_now = self.forced_until[decision] > week
+        if forced_now.any():
+            onehot = np.arange(allowed.shape[0])[:, None] == self.forced[decision][None, :]
+            allowed = np.where(forced_now[None, :], onehot, allowed)
+        return allowed
+
+    def is_forced(self, decision: str, option: str, week: int) -> np.ndarray:
+        return (self.forced_until[decision] > week) & (self.forced[decision] == option_index(decision, option))
+
+
+def logit_choice(utilities: np.ndarray, rationality, previous: np.ndarray, inertia, allowed: np.ndarray,
+                 uniform: np.ndarray) -> np.ndarray:
+    """Index of the chosen option per world.
+
+    utilities: (options, worlds); previous: last choice per world (inertia bonus); allowed: (options, worlds).
+    A world whose options are all forbidden keeps its previous choice.
+    """
+    k = utilities.shape[0]
+    kept = np.arange(k)[:, None] == previous[None, :]
+    scores = np.asarray(rationality) * (utilities + np.asarray(inertia) * kept)
+    scores = np.where(allowed, scores, -np.inf)
+    top = scores.max(axis=0)
+    stuck = ~np.isfinite(top)
+    weights = np.exp(scores - np.where(stuck, 0.0, top))
+    cumulative = np.cumsum(weights, axis=0)
+    total = cumulative[-1]
+    chosen = (uniform * np.where(stuck, 1.0, total) >= cumulative).sum(axis=0)
+    return np.where(stuck, previous, np.minimum(chosen, k - 1))

@@ -1,0 +1,248 @@
+"""Scenario events: the actions a scenario can take, their options, and when they fire.
+
+An event is scheduled (`week: 8`, optionally `every: N` weeks after that when `repeat: true`) or triggered by a
+condition on a recorded metric (`when: {metric: parallel_rate, above: 1800, for_weeks: 3}`), evaluated per world
+on last week's state. It fires once per world unless `repeat: true`. Nothing in a scenario is ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from .choice import DECISIONS
+from .factions import FACTIONS
+
+FOREVER = math.inf
+
+
+@dataclass(frozen=True)
+class Option:
+    kind: type  # int, float, bool or str
+    default: Any = None
+    low: float | None = None
+    high: float | None = None
+    choices: tuple = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    help: str
+    apply: Callable  # apply(model, mask, options, week)
+    options: dict = field(default_factory=dict)
+
+
+DURATION = Option(int, None, 1, 10_000, help="weeks it lasts; omit for the rest of the run")
+
+
+def _until(week, opts):
+    return FOREVER if opts.get("duration") is None else week + opts["duration"]
+
+
+def _where(mask, new, old):
+    return np.where(mask, new, old)
+
+
+# ------------------------------------------------------------------------------------------------- the actions
+def us_withdrawal(model, mask, opts, week):
+    us = model.us
+    new = mask & ~us.withdrawing()
+    us.withdrawal_weeks = _where(new, opts["over_weeks"] or model.p.us_withdrawal_weeks, us.withdrawal_weeks)
+    us.withdraw_syria = us.withdraw_syria | (new & opts["include_syria"])
+    model.constraints.force("us.exit_response", "accept", new, FOREVER)
+    us.exit_response = _where(new, 1, us.exit_response)
+
+
+def revoke_waivers(model, mask, opts, week):
+    us = model.us
+    us.waiver_blocked_until = _where(mask, _until(week, opts), us.waiver_blocked_until)
+    us.waiver = _where(mask, 1, us.waiver)
+
+
+def restore_waivers(model, mask, opts, week):
+    us = model.us
+    us.waiver_blocked_until = _where(mask, 0.0, us.waiver_blocked_until)
+    us.waiver = _where(mask, 0, us.waiver)
+    model.constraints.force("us.waiver", "renew", mask, _until(week, opts))
+
+
+def restrict_dollars(model, mask, opts, week):
+    us = model.us
+    us.dollar_cap = _where(mask, opts["access"], us.dollar_cap)
+    us.dollar_cap_until = _where(mask, _until(week, opts), us.dollar_cap_until)
+
+
+def restore_dollars(model, mask, opts, week):
+    model.us.dollar_cap_until = _where(mask, 0.0, model.us.dollar_cap_until)
+
+
+def iraq_demands_withdrawal(model, mask, opts, week):
+    iraq = model.iraq
+    iraq.exit_pressure = _where(mask, np.maximum(iraq.exit_pressure, opts["pressure"]), iraq.exit_pressure)
+    iraq.mobilisation = _where(mask, opts["mobilisation"], iraq.mobilisation)
+    iraq.mobilisation_until = _where(mask, _until(week, opts), iraq.mobilisation_until)
+    model.constraints.force("iraq.exit_stance", "request", mask, week + opts["hold_weeks"])
+
+
+def us_exit_response(model, mask, opts, week):
+    model.constraints.force("us.exit_response", opts["response"], mask, _until(week, opts))
+
+
+def us_retaliation(model, mask, opts, week):
+    model.constraints.force("us.retaliation", opts["posture"], mask, _until(week, opts))
+
+
+def iran_escalation(model, mask, opts, week):
+    model.constraints.force("iran.direction", "escalate", mask, _until(week, opts))
+
+
+def militia_truce(model, mask, opts, week):
+    until = _until(week, opts)
+    model.constraints.force("iran.direction", "restrain", mask, until)
+    for name in FACTIONS:
+        model.constraints.force(f"militia.posture.{name}", "hold", mask, until)
+
+
+def iran_gas_cut(model, mask, opts, week):
+    iran = model.iran
+    iran.cut_override = _where(mask, opts["fraction"], iran.cut_override)
+    iran.cut_until = _where(mask, _until(week, opts), iran.cut_until)
+
+
+def gaza_ceasefire(model, mask, opts, week):
+    model.set_parameter("world_gaza_war", 0.0, mask)
+
+
+def gaza_war_resumes(model, mask, opts, week):
+    model.set_parameter("world_gaza_war", 1.0, mask)
+
+
+def iran_strike_on_iraq(model, mask, opts, week):
+    iraq = model.iraq
+    iraq.anger_at_iran = iraq.anger_at_iran + mask * opts["severity"]
+    iraq.sovereignty_grievance = iraq.sovereignty_grievance + mask * opts["severity"] * model.p.iraq_sovereignty_sensitivity
+
+
+def force(model, mask, opts, week):
+    model.constraints.force(opts["decision"], opts["option"], mask, _until(week, opts))
+
+
+def forbid(model, mask, opts, week):
+    model.constraints.forbid(opts["decision"], opts["option"], mask, _until(week, opts))
+
+
+def set_parameter(model, mask, opts, week):
+    model.set_parameter(opts["name"], opts["value"], mask)
+
+
+_DECISION = Option(str, None, choices=tuple(DECISIONS), help="decision name, e.g. us.exit_response")
+_OPTION = Option(str, None, help="one of the decision's options")
+
+ACTIONS: dict[str, Action] = {
+    "us_withdrawal": Action("US forces leave Iraq (Erbil included) over some weeks", us_withdrawal, {
+        "over_weeks": Option(int, None, 1, 520, help="weeks the withdrawal takes (default us_withdrawal_weeks)"),
+        "include_syria": Option(bool, False, help="also withdraw the troops in Syria on the same schedule")}),
+    "revoke_waivers": Action("The US ends the waiver for Iraq's payments to Iran and does not renew it",
+                             revoke_waivers, {"duration": DURATION}),
+    "restore_waivers": Action("The US issues a waiver again", restore_waivers, {"duration": DURATION}),
+    "restrict_dollars": Action("The US caps Iraq's dollar transfers from the New York Fed", restrict_dollars, {
+        "access": Option(float, 0.35, 0.0, 1.0, help="share of normal transfers allowed"), "duration": DURATION}),
+    "restore_dollars": Action("The US lifts a dollar cap", restore_dollars),
+    "iraq_demands_withdrawal": Action("Baghdad formally demands a US withdrawal", iraq_demands_withdrawal, {
+        "pressure": Option(float, 0.85, 0.0, 1.0, help="exit pressure at least this high when the demand is made"),
+        "hold_weeks": Option(int, 8, 0, 520, help="weeks the formal request stands before Baghdad reconsiders"),
+        "mobilisation": Option(float, 1.2, 0.0, 5.0, help="extra push for an exit from the governing coalition"),
+        "duration": DURATION}),
+    "us_exit_response": Action("Fix how the US answers a formal exit request", us_exit_response, {
+        "response": Option(str, None, choices=DECISIONS["us.exit_response"]), "duration": DURATION}),
+    "us_retaliation": Action("Fix the US retaliation posture", us_retaliation, {
+        "posture": Option(str, None, choices=DECISIONS["us.retaliation"]), "duration": DURATION}),
+    "iran_escalation": Action("Iran directs its proxies to escalate", iran_escalation, {"duration": DURATION}),
+    "militia_truce": Action("A negotiated truce: all factions hold fire and Iran restrains them", militia_truce, {
+        "duration": Option(int, 26, 1, 10_000, help="weeks the truce lasts")}),
+    "iran_gas_cut": Action("Iran cuts gas and electricity to Iraq", iran_gas_cut, {
+        "fraction": Option(float, 0.7, 0.0, 1.0, help="share of Iran's normal supply withheld"),
+        "duration": Option(int, 12, 1, 10_000, help="weeks the cut lasts")}),
+    "gaza_ceasefire": Action("The war in Gaza stops (removes that driver of militia motivation)", gaza_ceasefire),
+    "gaza_war_resumes": Action("The war in Gaza resumes", gaza_war_resumes),
+    "iran_strike_on_iraq": Action("Iran strikes Iraqi soil (as on Erbil in January 2024)", iran_strike_on_iraq, {
+        "severity": Option(float, 1.0, 0.0, 5.0, help="1 is a strike like Erbil's in January 2024")}),
+    "force": Action("Force an actor's option for a while", force, {
+        "decision": _DECISION, "option": _OPTION, "duration": DURATION}),
+    "forbid": Action("Forbid an actor's option for a while", forbid, {
+        "decision": _DECISION, "option": _OPTION, "duration": DURATION}),
+    "set_parameter": Action("Change a parameter from this week on", set_parameter, {
+        "name": Option(str, None, help="a parameter name from `sim params`"),
+        "value": Option(float, None, help="its new value, within its range")}),
+}
+
+
+# ------------------------------------------------------------------------------------------------ firing rules
+@dataclass
+class Trigger:
+    metric: str
+    above: float | None = None
+    below: float | None = None
+    for_weeks: int = 1
+    after_week: int = 1
+
+    def holds(self, value: np.ndarray) -> np.ndarray:
+        ok = np.ones(value.shape, dtype=bool)
+        if self.above is not None:
+            ok &= value > self.above
+        if self.below is not None:
+            ok &= value < self.below
+        return ok
+
+
+@dataclass
+class ScenarioEvent:
+    """An event of a scenario, ready to run: action, options (defaults filled in) and when it fires."""
+
+    name: str
+    action: str
+    options: dict
+    week: int | None = None
+    when: Trigger | None = None
+    repeat: bool = False
+    every: int | None = None
+
+
+class EventSchedule:
+    """Fires a scenario's events week by week, per world."""
+
+    def __init__(self, events: list[ScenarioEvent], worlds: int):
+        self.events = list(events)
+        self.fired = [np.zeros(worlds, dtype=bool) for _ in self.events]
+        self.last_fired = [np.full(worlds, -np.inf) for _ in self.events]
+        self.streak = [np.zeros(worlds) for _ in self.events]
+
+    def apply(self, model, week: int) -> None:
+        from .metrics import METRICS
+
+        for i, event in enumerate(self.events):
+            if event.when is None:
+                due = week == event.week or (event.repeat and event.every is not None and week > event.week
+                                              and (week - event.week) % event.every == 0)
+                if not due:
+                    continue
+                mask = np.ones(model.worlds, dtype=bool)
+            else:
+                holds = event.when.holds(METRICS[event.when.metric].read(model))
+                self.streak[i] = np.where(holds, self.streak[i] + 1, 0)
+                if week < event.when.after_week:
+                    continue
+                mask = self.streak[i] >= event.when.for_weeks
+                mask &= (week - self.last_fired[i] >= (event.every or event.when.for_weeks)) if event.repeat \
+                    else ~self.fired[i]
+                if not mask.any():
+                    continue
+                self.streak[i] = np.where(mask, 0, self.streak[i])
+            ACTIONS[event.action].apply(model, mask, event.options, week)
+            self.fired[i] |= mask
+            self.last_fired[i] = np.where(mask, week, self.last_fired[i])
+            model.log.record(week, mask, "scenario", event.action, event.name)

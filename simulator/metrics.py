@@ -1,0 +1,89 @@
+"""The recorded metrics: name, unit, meaning and how to read each from a model (one value per world).
+
+These are the columns of timeseries.parquet, the metrics scenario triggers can watch, and the DataCollector's
+model reporters. Importing this module does not import the model.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+
+class Metric(NamedTuple):
+    unit: str
+    description: str
+    read: Callable
+
+
+def _leverage(name):
+    def read(model):
+        from .channels import leverage
+
+        return getattr(leverage, name)(model)
+    return read
+
+
+def _faction_attacks(name):
+    return lambda m: next(f.attacks for f in m.factions if f.name == name)
+
+
+METRICS: dict[str, Metric] = {
+    "us_troops_iraq": Metric("troops", "US troops in Iraq", lambda m: m.us.troops_iraq),
+    "us_troops_syria": Metric("troops", "US troops in north-east Syria", lambda m: m.us.troops_syria),
+    "attacks_per_week": Metric("attacks per week", "Militia attacks on US forces in Iraq",
+                               lambda m: sum(f.attacks for f in m.factions)),
+    "us_strikes_per_week": Metric("strikes per week", "US strikes on militia targets in Iraq", lambda m: m.us.strikes),
+    "us_casualties_per_week": Metric("casualties per week", "US personnel killed or seriously wounded",
+                                     lambda m: m.us.casualties),
+    "dollar_access": Metric("share of normal", "Dollar transfers the US allows from Iraq's New York Fed account",
+                            lambda m: m.us.dollar_access),
+    "parallel_rate": Metric("IQD per USD", "Parallel-market exchange rate", lambda m: m.iraq.parallel_rate),
+    "waiver_active": Metric("flag", "1 while a US waiver lets Iraq pay Iran for energy",
+                            lambda m: m.us.waiver_active.astype(float)),
+    "iran_power_share": Metric("share of supply", "Share of Iraq's power supply delivered by Iran",
+                               lambda m: m.iraq.iran_power_share),
+    "power_shortfall": Metric("share of demand", "Share of Iraqi power demand left unmet",
+                              lambda m: m.iraq.power_shortfall),
+    "iran_revenue_from_iraq": Metric("USD bn per year", "Iran's revenue from Iraq, energy and other exports "
+                                     "(annualised weekly rate)", lambda m: m.iran.revenue_from_iraq),
+    "iran_arrears": Metric("USD bn", "Unpaid Iraqi energy bills owed to Iran", lambda m: m.iran.arrears),
+    "pmu_fighters": Metric("fighters", "PMU fighters", lambda m: m.iraq.pmu_fighters),
+    "pmu_budget": Metric("USD bn per year", "PMU budget actually paid", lambda m: m.iraq.pmu_budget),
+    "salary_coverage": Metric("share", "Share of public salaries (PMU included) paid, in real terms",
+                              lambda m: m.iraq.salary_coverage),
+    "exit_pressure": Metric("index 0-1", "The Iraqi government's push for a US exit", lambda m: m.iraq.exit_pressure),
+    "public_discontent": Metric("index 0-1", "Iraqi public discontent", lambda m: m.iraq.discontent),
+    "escalation": Metric("index 0-1", "Intensity of the US-militia exchange of fire (smoothed)",
+                         lambda m: m.escalation),
+    "leverage_us_over_iraq": Metric("index 0-1", "US leverage over Iraq", _leverage("us_over_iraq")),
+    "leverage_iran_over_iraq": Metric("index 0-1", "Iran's leverage over Iraq", _leverage("iran_over_iraq")),
+    "leverage_iran_over_us": Metric("index 0-1", "Iran's leverage over the US", _leverage("iran_over_us")),
+    "leverage_us_over_iran": Metric("index 0-1", "US leverage over Iran", _leverage("us_over_iran")),
+    "power_demand": Metric("GW", "Iraqi power demand (seasonal)", lambda m: m.iraq.power_demand),
+    "us_domestic_pressure": Metric("index 0-1", "US domestic pressure to leave, from recent casualties",
+                                   lambda m: m.us.domestic_pressure),
+    "sovereignty_grievance": Metric("index", "Baghdad's grievance at foreign strikes on its soil (decaying)",
+                                    lambda m: m.iraq.sovereignty_grievance),
+    "iraq_exit_request": Metric("flag", "1 while Baghdad formally requests a US withdrawal",
+                                lambda m: (m.iraq.stance == 2).astype(float)),
+    "us_cudgel": Metric("flag", "1 while the US uses the dollar cudgel", lambda m: m.us.cudgel_active(m.week)
+                        .astype(float)),
+    "iran_escalating": Metric("flag", "1 while Iran directs its proxies to escalate",
+                              lambda m: (m.iran.direction == 2).astype(float)),
+    "militias_holding_fire": Metric("share of factions", "Share of militia factions holding fire",
+                    lambda m: np.mean([f.posture == 0 for f in m.factions], axis=0)),
+    "attacks_kataib_hezbollah": Metric("attacks per week", "Attacks by Kata'ib Hezbollah",
+                                       _faction_attacks("kataib_hezbollah")),
+    "attacks_hardline_allies": Metric("attacks per week", "Attacks by other hardline factions",
+                                      _faction_attacks("hardline_allies")),
+    "attacks_state_aligned": Metric("attacks per week", "Attacks by state-aligned PMU factions",
+                                    _faction_attacks("state_aligned")),
+}
+
+# The headline metrics shown in summaries and plots, in display order.
+KEY_METRICS = ["us_troops_iraq", "attacks_per_week", "parallel_rate", "power_shortfall", "iran_revenue_from_iraq",
+               "salary_coverage", "pmu_fighters", "exit_pressure", "public_discontent"]
+LEVERAGE_METRICS = ["leverage_us_over_iraq", "leverage_iran_over_iraq", "leverage_iran_over_us",
+                    "leverage_us_over_iran"]
