@@ -1,4 +1,4 @@
-"""The discrete things that happened, per world and week, kept compactly as arrays until asked for a table."""
+"""The discrete things that happened, per world and week, kept as compact arrays until asked for a table."""
 
 from __future__ import annotations
 
@@ -6,19 +6,36 @@ import numpy as np
 
 
 class EventLog:
+    """Each entry is (world index, week, text id); texts (actor, kind, description) are stored once."""
+
     def __init__(self, world_ids: np.ndarray, enabled: bool = True):
         self.world_ids = world_ids
         self.enabled = enabled
-        self._chunks: list[tuple] = []
+        self._texts: dict[tuple, int] = {}
+        self._worlds: list[np.ndarray] = []
+        self._weeks: list[np.ndarray] = []
+        self._ids: list[np.ndarray] = []
+
+    def _text_id(self, actor: str, kind: str, description: str) -> int:
+        return self._texts.setdefault((actor, kind, description), len(self._texts))
 
     def record(self, week: int, mask: np.ndarray, actor: str, kind: str, description: str, values=None) -> None:
         """Log one event in the worlds where mask is true; '{value}' in the description takes per-world values."""
         if not self.enabled:
             return
         idx = np.flatnonzero(mask)
-        if idx.size:
-            vals = None if values is None else np.broadcast_to(values, mask.shape)[idx]
-            self._chunks.append((week, idx, actor, kind, description, vals))
+        if not idx.size:
+            return
+        if values is None:
+            ids = np.full(idx.size, self._text_id(actor, kind, description))
+        else:
+            vals = np.broadcast_to(values, mask.shape)[idx]
+            uniques, inverse = np.unique(vals, return_inverse=True)
+            table = np.array([self._text_id(actor, kind, description.format(value=v)) for v in uniques])
+            ids = table[inverse]
+        self._worlds.append(idx)
+        self._weeks.append(np.full(idx.size, week))
+        self._ids.append(ids)
 
     def changes(self, week: int, old, new, actor: str, kind: str, describe) -> None:
         """Log the worlds where a state changed; describe is a template with '{new}' or a function of the new value."""
@@ -33,21 +50,18 @@ class EventLog:
             self.record(week, changed & (new == value), actor, kind, text)
 
     def to_frame(self, calendar):
+        """Table with columns world, week, date, actor, kind, description, sorted by world then week."""
         import pandas as pd
 
-        columns = ["world", "week", "date", "actor", "kind", "description"]
-        if not self._chunks:
-            return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("world", "week") else "object") for c in columns})
-        parts = []
-        for week, idx, actor, kind, description, vals in self._chunks:
-            if vals is None:
-                text = np.full(idx.size, description, dtype=object)
-            else:
-                text = np.empty(idx.size, dtype=object)
-                for v in np.unique(vals):
-                    text[vals == v] = description.format(value=v)
-            parts.append(pd.DataFrame({"world": self.world_ids[idx], "week": week, "actor": actor, "kind": kind,
-                                       "description": text}))
-        frame = pd.concat(parts, ignore_index=True).sort_values(["world", "week"], kind="stable", ignore_index=True)
-        frame.insert(2, "date", pd.to_datetime(calendar.start) + pd.to_timedelta(frame["week"] * 7, unit="D"))
-        return frame
+        worlds = np.concatenate(self._worlds) if self._worlds else np.zeros(0, dtype=int)
+        weeks = np.concatenate(self._weeks) if self._weeks else np.zeros(0, dtype=int)
+        ids = np.concatenate(self._ids) if self._ids else np.zeros(0, dtype=int)
+        order = np.lexsort((weeks, worlds))
+        texts = list(self._texts)
+        column = lambda i: np.array([t[i] for t in texts] or [""], dtype=object)[ids[order]]
+        return pd.DataFrame({
+            "world": self.world_ids[worlds[order]].astype(np.int64),
+            "week": weeks[order].astype(np.int64),
+            "date": pd.to_datetime(calendar.start) + pd.to_timedelta(weeks[order] * 7, unit="D"),
+            "actor": column(0), "kind": column(1), "description": column(2),
+        })

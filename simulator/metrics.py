@@ -46,12 +46,12 @@ METRICS: dict[str, Metric] = {
                                lambda m: m.iraq.iran_power_share),
     "power_shortfall": Metric("share of demand", "Share of Iraqi power demand left unmet",
                               lambda m: m.iraq.power_shortfall),
-    "iran_revenue_from_iraq": Metric("USD bn per year", "Iran's revenue from Iraq, energy and other exports "
-                                     "(annualised weekly rate)", lambda m: m.iran.revenue_from_iraq),
+    "iran_revenue_from_iraq": Metric("USD bn per year", "Iran's revenue from Iraq (energy and other exports, "
+                                     "annualised)", lambda m: m.iran.revenue_from_iraq),
     "iran_arrears": Metric("USD bn", "Unpaid Iraqi energy bills owed to Iran", lambda m: m.iran.arrears),
     "pmu_fighters": Metric("fighters", "PMU fighters", lambda m: m.iraq.pmu_fighters),
     "pmu_budget": Metric("USD bn per year", "PMU budget actually paid", lambda m: m.iraq.pmu_budget),
-    "salary_coverage": Metric("share", "Share of public salaries (PMU included) paid, in real terms",
+    "salary_coverage": Metric("share", "Public salaries paid, real terms (PMU included)",
                               lambda m: m.iraq.salary_coverage),
     "exit_pressure": Metric("index 0-1", "The Iraqi government's push for a US exit", lambda m: m.iraq.exit_pressure),
     "public_discontent": Metric("index 0-1", "Iraqi public discontent", lambda m: m.iraq.discontent),

@@ -18,7 +18,7 @@ from functools import partial
 import mesa
 import numpy as np
 
-from . import parameters
+from . import narrative, parameters
 from .agents import Iran, IraqiGovernment, MilitiaFaction, UnitedStates
 from .calendar import Calendar
 from .channels import dollar, energy, politics, pmu, presence, violence
@@ -32,6 +32,7 @@ from .random_streams import RandomStreams
 from .results import Recorder
 
 DEFAULT_START = dt.date(2024, 1, 15)
+LOGGED_CHOICES = {"us.retaliation": "retaliation", "iran.direction": "direction", "iraq.exit_stance": "stance"}
 RESOLVE_ORDER = (presence, energy, dollar, violence, politics, pmu)
 REPORTED = ["us_troops_iraq", "us_troops_syria", "attacks_per_week", "us_strikes_per_week", "us_casualties_per_week",
             "dollar_access", "parallel_rate", "waiver_active", "iran_power_share", "power_shortfall",
@@ -107,7 +108,9 @@ class LeverageModel(mesa.Model):
             return
         week = self.week + 1
         self.schedule_events.apply(self, week)
+        before = self._choices()
         self.agents.shuffle_do("decide")
+        self._log_choices(week, before)
         for channel in RESOLVE_ORDER:
             channel.resolve(self, week)
         self.week = week
@@ -130,6 +133,19 @@ class LeverageModel(mesa.Model):
 
     def events_frame(self):
         return self.log.to_frame(self.calendar)
+
+    def _choices(self) -> dict:
+        actors = {"us": self.us, "iran": self.iran, "iraq": self.iraq}
+        out = {key: getattr(actors[key.split(".")[0]], attr) for key, attr in LOGGED_CHOICES.items()}
+        out.update({f.decision: f.posture for f in self.factions})
+        return out
+
+    def _log_choices(self, week: int, before: dict) -> None:
+        for key, new in self._choices().items():
+            actor = key.split(".")[0] if not key.startswith("militia") else key.rsplit(".", 1)[1]
+            texts = narrative.CHOICES[key.rsplit(".", 1)[0] if key.startswith("militia") else key]
+            self.log.changes(week, before[key], new, actor, key, lambda i, t=texts, a=actor: t[i].format(
+                faction=narrative.FACTION_NAMES.get(a, a)))
 
     def _record(self) -> None:
         if self.recorder is not None:

@@ -47,7 +47,8 @@ def registry() -> dict[str, Parameter]:
     """All parameters by name, in file order."""
     import yaml
 
-    data = yaml.safe_load(REGISTRY_FILE.read_text())
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(REGISTRY_FILE.read_text(), Loader=loader)
     out = {}
     for name, spec in data.items():
         low, high = spec["range"]

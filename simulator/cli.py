@@ -1,0 +1,128 @@
+"""The `sim` command. Each subcommand is a thin layer over the library; user mistakes exit with status 2."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from .errors import UserError
+
+PROGRESS_AFTER_SECONDS = 0.5
+
+
+class _Group(click.Group):
+    """Turns a UserError anywhere below into a one-paragraph message and exit status 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UserError as err:
+            click.echo(f"Error: {err}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="leverage-sim", prog_name="sim")
+def cli():
+    """Simulate economic and military leverage between the US, Iran, Iraq and Iraq's militias."""
+
+
+@cli.command()
+@click.argument("scenario_file", metavar="SCENARIO")
+@click.option("--worlds", type=int, help="Number of worlds in the ensemble (default: the scenario's).")
+@click.option("--seed", type=int, help="Random seed (default: the scenario's).")
+@click.option("--weeks", type=int, help="Horizon in weeks (default: the scenario's).")
+@click.option("--out", "out", type=str, help="New folder for the results (default outputs/<scenario>/<timestamp>/).")
+@click.option("--csv", is_flag=True, help="Also write the time series and events as CSV.")
+@click.option("--no-figures", is_flag=True, help="Skip the PNG figures.")
+def run(scenario_file, worlds, seed, weeks, out, csv, no_figures):
+    """Run SCENARIO (a YAML file) as a Monte Carlo ensemble, print a summary and write the results."""
+    from . import scenario as scenarios
+    from .output import choose_folder, write_run
+
+    spec = scenarios.load(scenario_file).with_overrides(worlds=worlds, seed=seed, weeks=weeks)
+    folder = choose_folder(spec.name, out)
+    run_ = _simulate_with_progress(spec)
+
+    from .story import tell
+    from .summary import summarize, text_table
+
+    summary = summarize(run_.model)
+    events = run_.model.events_frame()
+    story = tell(run_.model, events)
+    click.echo(f"{spec.name}: {spec.title}")
+    click.echo(f"{spec.worlds:,} worlds x {spec.weeks} weeks from {spec.start_date}, seed {spec.seed}; "
+               f"simulated in {run_.seconds:.2f} s\n")
+    click.echo(text_table(run_.model, summary) + "\n")
+    click.echo(story + "\n")
+    written = write_run(run_, folder, summary, story, events, csv=csv, figures=not no_figures)
+    click.echo(f"Results written to {written}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, "
+               f"story.txt, manifest.json{', figures/' if not no_figures else ''}{', CSV copies' if csv else ''}).")
+
+
+def _simulate_with_progress(spec):
+    """Run the ensemble; show a progress bar only if it is taking more than a moment."""
+    from .runner import simulate
+
+    started = time.perf_counter()
+    state = {"bar": None, "task": None}
+
+    def progress(week, weeks):
+        if state["bar"] is None and time.perf_counter() - started > PROGRESS_AFTER_SECONDS:
+            from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+            state["bar"] = Progress("[progress.description]{task.description}", BarColumn(),
+                                    "week {task.completed}/{task.total}", TimeRemainingColumn(), transient=True,
+                                    console=_stderr_console())
+            state["bar"].start()
+            state["task"] = state["bar"].add_task(f"{spec.name}: {spec.worlds:,} worlds", total=weeks)
+        if state["bar"] is not None:
+            state["bar"].update(state["task"], completed=week)
+
+    try:
+        return simulate(spec, progress=progress)
+    finally:
+        if state["bar"] is not None:
+            state["bar"].stop()
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(file=sys.stderr)
+
+
+@cli.command()
+@click.argument("scenario_files", metavar="SCENARIO...", nargs=-1, required=True)
+def validate(scenario_files):
+    """Check scenario files without running them."""
+    from . import scenario as scenarios
+
+    for path in scenario_files:
+        spec = scenarios.load(path)
+        click.echo(f"{path}: OK ({spec.name}: {len(spec.events)} events, {len(spec.parameters)} parameter overrides, "
+                   f"{spec.worlds:,} worlds x {spec.weeks} weeks)")
+
+
+@cli.command()
+@click.option("--markdown", is_flag=True, help="Print the table as Markdown (the text of docs/parameters.md).")
+@click.option("--actor", type=click.Choice(["us", "iran", "iraq", "pmu", "militia", "world"]), help="Only this actor.")
+def params(markdown, actor):
+    """List every parameter with its unit, default, range and provenance."""
+    from .parameters import registry, to_markdown
+
+    if markdown:
+        click.echo(to_markdown(), nl=False)
+        return
+    for p in registry().values():
+        if actor and p.actor != actor:
+            continue
+        click.echo(f"{p.name}  [{p.unit}]  default {p.default:g}, range {p.low:g} to {p.high:g}")
+        click.echo(f"    {p.description}")
+        click.echo(f"    source: {p.cite()}")
+
+
+def main():
+    cli(prog_name="sim")

@@ -1,0 +1,14 @@
+"""Plain-language descriptions of the actors' choices, for the event log and the story of a world."""
+
+CHOICES = {
+    "us.retaliation": ("The US holds off striking militias", "The US answers attacks with occasional strikes",
+                       "The US launches a heavy strike campaign against the militias"),
+    "iran.direction": ("Iran tells its allied factions to hold back", "Iran lets its allies keep up the pressure on "
+                       "US forces", "Iran directs its allied factions to escalate"),
+    "iraq.exit_stance": ("Baghdad lets the question of the US presence rest", "Baghdad negotiates a timetable for the "
+                         "coalition's exit", "Baghdad formally requests a US withdrawal"),
+    "militia.posture": ("{faction}: holding fire", "{faction}: harassing attacks on US forces",
+                        "{faction}: escalating attacks on US forces"),
+}
+FACTION_NAMES = {"kataib_hezbollah": "Kata'ib Hezbollah", "hardline_allies": "Other hardline factions",
+                 "state_aligned": "State-aligned PMU factions"}

@@ -1,0 +1,284 @@
+"""Scenario files: a question, a horizon, worlds, a seed, parameter overrides and events, declared in YAML.
+
+A scenario may `extends:` another file (relative to itself): its parameters are merged (the child wins) and its
+events come first. Every problem is reported as a UserError naming the file, key and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UserError, closest
+from .yaml_source import YamlSource
+
+MAX_WORLDS = 1_000_000
+MAX_WEEKS = 1040
+TOP_KEYS = {"name", "title", "description", "extends", "start_date", "weeks", "worlds", "seed", "parameters", "events"}
+EVENT_KEYS = {"name", "action", "week", "when", "options", "repeat", "every", "description"}
+WHEN_KEYS = {"metric", "above", "below", "for_weeks", "after_week"}
+DEFAULTS = {"start_date": dt.date(2024, 1, 15), "weeks": 104, "worlds": 1000, "seed": 20240115}
+
+
+@dataclass
+class Scenario:
+    name: str
+    title: str
+    description: str
+    path: Path | None
+    start_date: dt.date = DEFAULTS["start_date"]
+    weeks: int = DEFAULTS["weeks"]
+    worlds: int = DEFAULTS["worlds"]
+    seed: int = DEFAULTS["seed"]
+    parameters: dict = field(default_factory=dict)
+    events: list = field(default_factory=list)  # events.ScenarioEvent
+    files: list = field(default_factory=list)  # every file read, parents first
+
+    def digest(self) -> str:
+        """SHA-256 over the text of every file the scenario was read from."""
+        h = hashlib.sha256()
+        for f in self.files:
+            h.update(Path(f).read_bytes())
+        return h.hexdigest()
+
+    def with_overrides(self, worlds=None, seed=None, weeks=None) -> "Scenario":
+        """A copy with command-line overrides, checked like the file's own values."""
+        import copy
+
+        out = copy.copy(self)
+        where = "command line"
+        if worlds is not None:
+            out.worlds = _int_in(worlds, 1, MAX_WORLDS, f"{where}, option --worlds")
+        if seed is not None:
+            out.seed = _int_in(seed, 0, 2**63 - 1, f"{where}, option --seed")
+        if weeks is not None:
+            out.weeks = _int_in(weeks, 1, MAX_WEEKS, f"{where}, option --weeks")
+            for event in out.events:
+                if event.week is not None and event.week > out.weeks:
+                    raise UserError(f"{where}, option --weeks: the scenario's event '{event.name}' is scheduled at week "
+                                    f"{event.week}, outside a horizon of {out.weeks} weeks. Expected --weeks of at "
+                                    f"least {event.week}.")
+        return out
+
+
+def load(path, _seen=()) -> Scenario:
+    """Read, check and merge a scenario file (and the files it extends)."""
+    path = Path(path)
+    if path.resolve() in _seen:
+        raise UserError(f"{path}: 'extends' forms a cycle ({' -> '.join(str(p) for p in _seen)} -> {path}).")
+    src = YamlSource(path)
+    data = src.data
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping of scenario keys ({', '.join(sorted(TOP_KEYS))}), "
+                        f"found {type(data).__name__ if data is not None else 'an empty file'}.")
+    _no_unknown(data, TOP_KEYS, (), src)
+
+    if "extends" in data:
+        parent_file = data["extends"]
+        if not isinstance(parent_file, str):
+            raise UserError(f"{src.where(('extends',))}: expected the path of another scenario file, found "
+                            f"{parent_file!r}.")
+        parent_path = (path.parent / parent_file)
+        if not parent_path.is_file():
+            raise UserError(f"{src.where(('extends',))}: the file {parent_path} does not exist. Expected a path "
+                            f"relative to {path.parent}.")
+        base = load(parent_path, _seen + (path.resolve(),))
+    else:
+        base = Scenario(name=path.stem, title="", description="", path=None)
+
+    scenario = Scenario(
+        name=_text(data, "name", src, base.name if "extends" in data else path.stem),
+        title=_text(data, "title", src, base.title),
+        description=_text(data, "description", src, base.description),
+        path=path,
+        start_date=_date(data, src, base.start_date),
+        weeks=_int_in(data.get("weeks", base.weeks), 1, MAX_WEEKS, src.where(("weeks",))),
+        worlds=_int_in(data.get("worlds", base.worlds), 1, MAX_WORLDS, src.where(("worlds",))),
+        seed=_int_in(data.get("seed", base.seed), 0, 2**63 - 1, src.where(("seed",))),
+        parameters={**base.parameters, **_parameters(data, src)},
+        files=base.files + [path],
+    )
+    scenario.events = base.events + [_event(e, i, src) for i, e in enumerate(_list(data, "events", src))]
+    for event in scenario.events:
+        if event.week is not None and event.week > scenario.weeks:
+            raise UserError(f"{path}: event '{event.name}' is scheduled at week {event.week}, outside the horizon of "
+                            f"{scenario.weeks} weeks. Expected a week from 1 to {scenario.weeks}.")
+    return scenario
+
+
+# --------------------------------------------------------------------------------------------------- helpers
+def _no_unknown(data: dict, allowed: set, path: tuple, src: YamlSource) -> None:
+    for key in data:
+        if key not in allowed:
+            raise UserError(f"{src.where(path + (key,))}: unknown key {key!r}.{closest(str(key), allowed)} "
+                            f"Expected one of: {', '.join(sorted(allowed))}.")
+
+
+def _text(data, key, src, default) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise UserError(f"{src.where((key,))}: expected text, found {value!r}.")
+    return value.strip()
+
+
+def _date(data, src, default) -> dt.date:
+    value = data.get("start_date", default)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if not isinstance(value, dt.date):
+        raise UserError(f"{src.where(('start_date',))}: expected a date like 2024-01-15, found {value!r}.")
+    return value
+
+
+def _int_in(value, low, high, where) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+        else:
+            raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {value!r}.")
+    if not low <= value <= high:
+        raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {value:,}.")
+    return value
+
+
+def _number(value, where, low=None, high=None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise UserError(f"{where}: expected a number, found {value!r}.")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise UserError(f"{where}: expected a number from {low:g} to {high:g}, found {value!r}.")
+    return float(value)
+
+
+def _list(data, key, src) -> list:
+    value = data.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise UserError(f"{src.where((key,))}: expected a list, found {type(value).__name__} {value!r}.")
+    return value
+
+
+def _parameters(data, src) -> dict:
+    from .parameters import check_value
+
+    values = data.get("parameters") or {}
+    if not isinstance(values, dict):
+        raise UserError(f"{src.where(('parameters',))}: expected a mapping of parameter names to numbers, found "
+                        f"{values!r}.")
+    out = {}
+    for name, value in values.items():
+        where = src.where(("parameters", name))
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise UserError(f"{where}: parameter {name!r} expects a number, found {value!r}.")
+        out[name] = check_value(str(name), value, where)
+    return out
+
+
+def _event(raw, i, src):
+    from .events import ACTIONS, ScenarioEvent, Trigger
+    from .metrics import METRICS
+
+    path = ("events", i)
+    if not isinstance(raw, dict):
+        raise UserError(f"{src.where(path)}: expected an event mapping with at least 'action' and 'week' or 'when', "
+                        f"found {raw!r}.")
+    _no_unknown(raw, EVENT_KEYS, path, src)
+    action = raw.get("action")
+    if action not in ACTIONS:
+        raise UserError(f"{src.where(path + ('action',))}: unknown action {action!r}.{closest(str(action), ACTIONS)} "
+                        f"Expected one of: {', '.join(ACTIONS)}.")
+    name = raw.get("name", action)
+    if not isinstance(name, str):
+        raise UserError(f"{src.where(path + ('name',))}: expected text, found {name!r}.")
+    if ("week" in raw) == ("when" in raw):
+        raise UserError(f"{src.where(path)}: an event needs exactly one of 'week' (scheduled) or 'when' (a condition "
+                        f"on a metric), found {'both' if 'week' in raw else 'neither'}.")
+    repeat = raw.get("repeat", False)
+    if not isinstance(repeat, bool):
+        raise UserError(f"{src.where(path + ('repeat',))}: expected true or false, found {repeat!r}.")
+    every = raw.get("every")
+    if every is not None:
+        every = _int_in(every, 1, MAX_WEEKS, src.where(path + ("every",)))
+    week, when = None, None
+    if "week" in raw:
+        week = _int_in(raw["week"], 1, MAX_WEEKS, src.where(path + ("week",)))
+        if repeat and every is None:
+            raise UserError(f"{src.where(path + ('repeat',))}: a repeating scheduled event needs 'every: N' (weeks "
+                            f"between firings).")
+    else:
+        cond = raw["when"]
+        wpath = path + ("when",)
+        if not isinstance(cond, dict):
+            raise UserError(f"{src.where(wpath)}: expected a condition like {{metric: parallel_rate, above: 1800, "
+                            f"for_weeks: 3}}, found {cond!r}.")
+        _no_unknown(cond, WHEN_KEYS, wpath, src)
+        metric = cond.get("metric")
+        if metric not in METRICS:
+            raise UserError(f"{src.where(wpath + ('metric',))}: unknown metric {metric!r}."
+                            f"{closest(str(metric), METRICS)} Expected one of the recorded metrics: "
+                            f"{', '.join(METRICS)}.")
+        if "above" not in cond and "below" not in cond:
+            raise UserError(f"{src.where(wpath)}: a condition needs 'above' or 'below' (or both), found neither.")
+        when = Trigger(metric,
+                       above=_number(cond["above"], src.where(wpath + ("above",))) if "above" in cond else None,
+                       below=_number(cond["below"], src.where(wpath + ("below",))) if "below" in cond else None,
+                       for_weeks=_int_in(cond.get("for_weeks", 1), 1, MAX_WEEKS, src.where(wpath + ("for_weeks",))),
+                       after_week=_int_in(cond.get("after_week", 1), 1, MAX_WEEKS, src.where(wpath + ("after_week",))))
+    options = _options(action, raw.get("options") or {}, path + ("options",), src)
+    return ScenarioEvent(name=name, action=action, options=options, week=week, when=when, repeat=repeat, every=every)
+
+
+def _options(action, given, path, src) -> dict:
+    from .choice import DECISIONS
+    from .events import ACTIONS
+    from .parameters import check_value
+
+    spec = ACTIONS[action].options
+    if not isinstance(given, dict):
+        raise UserError(f"{src.where(path)}: expected a mapping of options for {action!r}, found {given!r}.")
+    if given and not spec:
+        raise UserError(f"{src.where(path)}: action {action!r} takes no options, found {given!r}.")
+    _no_unknown(given, set(spec), path, src)
+    out = {}
+    for key, opt in spec.items():
+        where = src.where(path + (key,))
+        if key not in given:
+            if opt.default is None and key not in ("duration", "over_weeks"):
+                raise UserError(f"{src.where(path)}: action {action!r} needs option {key!r} ({opt.help or opt.kind.__name__}).")
+            out[key] = opt.default
+            continue
+        value = given[key]
+        if value is None and key in ("duration", "over_weeks"):
+            out[key] = None
+        elif opt.kind is bool:
+            if not isinstance(value, bool):
+                raise UserError(f"{where}: expected true or false, found {value!r}.")
+            out[key] = value
+        elif opt.kind is int:
+            out[key] = _int_in(value, int(opt.low), int(opt.high), where)
+        elif opt.kind is float:
+            out[key] = _number(value, where, opt.low, opt.high)
+        else:
+            if not isinstance(value, str) or (opt.choices and value not in opt.choices):
+                raise UserError(f"{where}: expected one of {', '.join(opt.choices)}, found {value!r}."
+                                f"{closest(str(value), opt.choices)}" if opt.choices else
+                                f"{where}: expected text, found {value!r}.")
+            out[key] = value
+    if action in ("force", "forbid") and out["option"] not in DECISIONS[out["decision"]]:
+        raise UserError(f"{src.where(path + ('option',))}: decision {out['decision']!r} has options "
+                        f"{', '.join(DECISIONS[out['decision']])}, found {out['option']!r}.")
+    if action == "set_parameter":
+        from .parameters import check_name
+
+        check_name(out["name"], src.where(path + ("name",)))
+        out["value"] = check_value(out["name"], out["value"], src.where(path + ("value",)))
+    return out

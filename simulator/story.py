@@ -1,0 +1,65 @@
+"""The story of one typical world: what happened, in order, in plain language, with the numbers that matter."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+
+from .metrics import KEY_METRICS
+
+QUIET_KINDS = {"strike", "casualties", "militia.posture.hardline_allies", "militia.posture.state_aligned"}
+FLAPPING_KINDS = {"us.retaliation", "iran.direction", "iraq.exit_stance", "militia.posture.kataib_hezbollah", "dollars",
+                  "gas_supply"}
+MIN_PERSISTENCE = 4  # a change of stance is told only if it lasts at least this many weeks
+MAX_LINES = 14
+
+
+def typical_world(model) -> int:
+    """Index of the world whose key-metric paths are closest to the ensemble median (standardised per week)."""
+    distance = np.zeros(model.worlds)
+    for name in KEY_METRICS:
+        s = model.recorder.series(name).astype(float)
+        spread = s.std(axis=1, keepdims=True) + 1e-9
+        distance += (((s - np.median(s, axis=1, keepdims=True)) / spread) ** 2).mean(axis=0)
+    return int(np.argmin(distance))
+
+
+def tell(model, events) -> str:
+    """A short narrative of the typical world, from its event log and its time series."""
+    i = typical_world(model)
+    world_id = int(model.world_ids[i])
+    mine = events[(events["world"] == world_id) & ~events["kind"].isin(QUIET_KINDS)]
+    lines = [f"Story of a typical world (world {world_id}, the closest of {model.worlds} to the median on the key "
+             f"metrics):"]
+    told = 0
+    rows = list(mine.itertuples(index=False))
+    for n, row in enumerate(rows):
+        if row.kind in FLAPPING_KINDS:
+            later = [r.week for r in rows[n + 1:] if r.kind == row.kind]
+            if later and later[0] - row.week < MIN_PERSISTENCE:
+                continue
+        if told == MAX_LINES:
+            lines.append("  ... (the full list is in events.parquet)")
+            break
+        lines.append(f"  {model.calendar.label(row.week)}: {row.description}")
+        told += 1
+    if told == 0:
+        lines.append("  No lever was pulled and no actor changed course for long.")
+    lines.append(textwrap.fill(_numbers(model, i), width=110, initial_indent="  ", subsequent_indent="  "))
+    return "\n".join(lines)
+
+
+def _numbers(model, i: int) -> str:
+    s = lambda name: model.recorder.series(name)[:, i].astype(float)
+    attacks, strikes, casualties = s("attacks_per_week"), s("us_strikes_per_week"), s("us_casualties_per_week")
+    rate, shortfall = s("parallel_rate"), s("power_shortfall")
+    troops = s("us_troops_iraq")
+    return (f"Over {model.week} weeks the militias attacked US forces {attacks.sum():.0f} times "
+            f"({attacks[1:14].sum():.0f} in the first 13 weeks), the US struck back {strikes.sum():.0f} times and "
+            f"{casualties.sum():.0f} US personnel were killed or seriously wounded. The parallel rate peaked at "
+            f"{rate.max():,.0f} IQD/USD in {model.calendar.label(int(rate.argmax()))}; the worst power shortfall left "
+            f"{shortfall.max():.0%} of demand unmet. Iran earned on average {s('iran_revenue_from_iraq')[1:].mean():.1f} "
+            f"bn USD a year from Iraq. Baghdad's exit pressure went from {s('exit_pressure')[0]:.2f} to "
+            f"{s('exit_pressure')[-1]:.2f}, and {troops[-1]:,.0f} US troops were in Iraq at the end "
+            f"(from {troops[0]:,.0f}). PMU fighters: {s('pmu_fighters')[0]:,.0f} to {s('pmu_fighters')[-1]:,.0f}.")
