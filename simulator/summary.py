@@ -98,7 +98,7 @@ def text_table(model, summary: dict) -> str:
     weeks = sorted({w for w in (0, 13, 52, model.week) if w <= model.week})
     names = KEY_METRICS + LEVERAGE_METRICS
     header = ["metric (unit)"] + [f"week {w}" for w in weeks]
-    rows = [[f"{METRICS[n].description} ({METRICS[n].unit})"] + [band_at(model, n, w) for w in weeks] for n in names]
+    rows = [[f"{METRICS[n].description} [{METRICS[n].unit}]"] + [band_at(model, n, w) for w in weeks] for n in names]
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
     line = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
     out = ["Key metrics, median [5%-95% of worlds]:", line(header)] + [line(r) for r in rows]

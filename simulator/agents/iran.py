@@ -17,6 +17,7 @@ class Iran(Actor):
         self.cut_until = self.full(0.0)
         self.revenue_from_iraq = self.full(p.iran_energy_bill_busd_per_year + p.iran_other_exports_busd_per_year)
         self.direction = self.full(1).astype(int)  # sustain
+        self.directive = self.direction.copy()  # the direction as the factions see it: last week's, set when resolved
         self.supply = self.full(0).astype(int)  # full
 
     def decide(self) -> None:

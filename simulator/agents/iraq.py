@@ -31,6 +31,7 @@ class IraqiGovernment(Actor):
         self.pmu_fighters = self.full(p.pmu_fighters_initial)
         self.pmu_budget = self.full(p.pmu_budget_busd_per_year)
         self.stance = self.full(1).astype(int)  # negotiate: talks on the coalition's future were under way
+        self.requesting = self.stance == 2  # the stance as others see it: last week's, set when resolved
 
     def decide(self) -> None:
         p, e = self.p, self.exit_pressure

@@ -38,7 +38,7 @@ class MilitiaFaction(Actor):
             + p.militia_strike_motivation * us.strike_memory
         dollar_threat = (1.0 - us.dollar_access) + 0.5 * us.cudgel_active(model.week)
         soft = 1.0 - self.hardline
-        return (self.hardline * grievance + self.iran_control * IRAN_PUSH[model.iran.direction]
+        return (self.hardline * grievance + self.iran_control * IRAN_PUSH[model.iran.directive]
                 - p.militia_deterrence * soft * us.strike_memory - p.militia_dollar_stake * soft * dollar_threat)
 
     def decide(self) -> None:

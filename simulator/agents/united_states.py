@@ -72,7 +72,7 @@ class UnitedStates(Actor):
         ], self.retaliation, p.us_rationality)
 
         iraq = model.iraq
-        requested = iraq.stance == option_index("iraq.exit_stance", "request")
+        requested = iraq.requesting
         accepted = self.exit_response == option_index("us.exit_response", "accept")
         response = self.choose("us.exit_response", [
             0.0,

@@ -35,6 +35,7 @@ def resolve(model, week: int) -> None:
     iraq.exit_pressure = iraq.exit_pressure + p.iraq_exit_pressure_adjustment * (_sigmoid(drive) - iraq.exit_pressure)
 
     requested = iraq.stance == option_index("iraq.exit_stance", "request")
+    iraq.requesting = requested
     iraq.request_weeks = np.where(requested, iraq.request_weeks + 1, 0.0)
 
     hardship = (3.0 * iraq.power_shortfall + 3.0 * (1.0 - iraq.salary_coverage)

@@ -12,6 +12,7 @@ CAPACITY_FIGHTER_ELASTICITY = 0.25  # more fighters add capacity, with diminishi
 
 def resolve(model, week: int) -> None:
     p, us, iraq, streams = model.p, model.us, model.iraq, model.streams
+    model.iran.directive = model.iran.direction  # this week's direction reaches the factions' fighters
     growth = (iraq.pmu_fighters / p.pmu_fighters_initial) ** CAPACITY_FIGHTER_ELASTICITY
     total = np.zeros(model.worlds)
     for faction in model.factions:

@@ -1,0 +1,34 @@
+"""Shared helpers: shipped scenarios run once per test session and cached."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+TEST_WORLDS = 600
+
+
+@lru_cache(maxsize=None)
+def run_scenario(name: str, worlds: int = TEST_WORLDS, seed: int | None = None):
+    """The finished model of a shipped scenario (cached: treat it as read-only)."""
+    from simulator import scenario
+    from simulator.runner import simulate
+
+    spec = scenario.load(SCENARIOS / f"{name}.yaml").with_overrides(worlds=worlds, seed=seed)
+    return simulate(spec).model
+
+
+def series(model, name: str) -> np.ndarray:
+    """(weeks + 1, worlds) float array of a metric."""
+    return model.recorder.series(name).astype(float)
+
+
+@pytest.fixture
+def run():
+    return run_scenario
