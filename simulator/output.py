@@ -17,9 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from .errors import UserError
-from .parameters import PROJECT_ROOT
 
-DEFAULT_ROOT = PROJECT_ROOT / "outputs"
+DEFAULT_ROOT = Path("outputs")  # relative to where `sim` is run, like any CLI output
 VERSIONED = ("numpy", "pandas", "pyarrow", "mesa", "matplotlib", "yaml", "click")
 
 

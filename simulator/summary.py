@@ -95,7 +95,7 @@ def band_at(model, name: str, week: int) -> str:
 
 def text_table(model, summary: dict) -> str:
     """The terminal summary: key metrics at a few weeks, then headline outcomes."""
-    weeks = sorted({w for w in (0, 13, 52, model.week) if w <= model.week})
+    weeks = sorted({w for w in (1, 13, 52, model.week) if w <= model.week})
     names = KEY_METRICS + LEVERAGE_METRICS
     header = ["metric (unit)"] + [f"week {w}" for w in weeks]
     rows = [[f"{METRICS[n].description} [{METRICS[n].unit}]"] + [band_at(model, n, w) for w in weeks] for n in names]

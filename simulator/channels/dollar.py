@@ -23,8 +23,9 @@ def resolve(model, week: int) -> None:
     cudgel = us.cudgel_active(week)
     us.cudgel_memory = np.maximum(us.cudgel_memory * (1.0 - 1.0 / CUDGEL_MEMORY_WEEKS), cudgel)
 
-    target = np.choose(us.dollars, [np.ones(model.worlds), np.broadcast_to(p.us_reduced_facilitation_access,
-                       (model.worlds,)), np.broadcast_to(p.us_cudgel_dollar_access, (model.worlds,))])
+    levels = [p.us_dollar_access, np.minimum(p.us_dollar_access, p.us_reduced_facilitation_access),
+              np.minimum(p.us_dollar_access, p.us_cudgel_dollar_access)]
+    target = np.choose(us.dollars, [np.broadcast_to(level, (model.worlds,)) for level in levels])
     target = np.where(us.dollar_cap_until > week, np.minimum(target, us.dollar_cap), target)
     new_access = us.dollar_access + ACCESS_ADJUSTMENT * (target - us.dollar_access)
     new_access = np.where(np.abs(new_access - target) < 0.005, target, new_access)

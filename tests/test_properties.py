@@ -1,0 +1,69 @@
+"""Property tests: no parameter combination within the documented ranges breaks the model's invariants."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simulator import LeverageModel
+from simulator.events import ACTIONS, ScenarioEvent
+from simulator.parameters import registry
+
+SHARES = ["dollar_access", "waiver_active", "iran_power_share", "power_shortfall", "salary_coverage", "exit_pressure",
+          "public_discontent", "escalation", "leverage_us_over_iraq", "leverage_iran_over_iraq",
+          "leverage_iran_over_us", "leverage_us_over_iran", "us_domestic_pressure", "iraq_exit_request", "us_cudgel",
+          "iran_escalating", "militias_holding_fire"]
+COUNTS = ["attacks_per_week", "us_strikes_per_week", "us_casualties_per_week", "attacks_kataib_hezbollah",
+          "attacks_hardline_allies", "attacks_state_aligned"]
+LEVERS = [("us_withdrawal", {"over_weeks": 6, "include_syria": True}), ("revoke_waivers", {"duration": None}),
+          ("restrict_dollars", {"access": 0.0, "duration": 10}), ("iraq_demands_withdrawal",
+          {"pressure": 1.0, "hold_weeks": 8, "mobilisation": 5.0, "duration": None}),
+          ("iran_escalation", {"duration": 20}), ("us_retaliation", {"posture": "heavy", "duration": 20}),
+          ("militia_truce", {"duration": 5}), ("iran_gas_cut", {"fraction": 1.0, "duration": 30}),
+          ("gaza_ceasefire", {}), ("iran_strike_on_iraq", {"severity": 5.0}),
+          ("us_exit_response", {"response": "cudgel", "duration": None}), ("restore_waivers", {"duration": None}),
+          ("restore_dollars", {}), ("gaza_war_resumes", {}), ("set_parameter", {"name": "iran_cut_fraction", "value": 1.0}),
+          ("force", {"decision": "militia.posture.kataib_hezbollah", "option": "escalate", "duration": 10}),
+          ("forbid", {"decision": "us.exit_response", "option": "negotiate", "duration": None})]
+
+
+@st.composite
+def parameter_sets(draw):
+    """Each parameter at its low end, high end or anywhere in between."""
+    values = {}
+    for p in registry().values():
+        choice = draw(st.sampled_from(["default", "low", "high", "any"]))
+        if choice == "low":
+            values[p.name] = p.low
+        elif choice == "high":
+            values[p.name] = p.high
+        elif choice == "any":
+            values[p.name] = draw(st.floats(p.low, p.high, allow_nan=False))
+    return values
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=parameter_sets(), levers=st.lists(st.tuples(st.sampled_from(range(len(LEVERS))), st.integers(1, 30)),
+                                                 max_size=4), seed=st.integers(0, 2**32))
+def test_no_parameters_in_range_break_invariants(values, levers, seed):
+    events = [ScenarioEvent(name=LEVERS[i][0], action=LEVERS[i][0], options=dict(LEVERS[i][1]), week=week)
+              for i, week in levers]
+    model = LeverageModel(worlds=6, seed=seed, weeks=36, events=events, **values).run()
+    for name in model.recorder.data:
+        s = model.recorder.series(name)
+        assert np.all(np.isfinite(s)), f"{name} has NaN or infinity with {values} and levers {levers}"
+    for name in SHARES:
+        s = model.recorder.series(name)
+        assert s.min() >= 0 and s.max() <= 1 + 1e-6, f"{name} left [0, 1]: {s.min()}..{s.max()}"
+    for name in COUNTS:
+        s = model.recorder.series(name)
+        assert s.min() >= 0 and np.all(s == np.round(s)), f"{name} is not a non-negative count"
+    troops = model.recorder.series("us_troops_iraq")
+    assert troops.min() >= 0 and troops.max() <= model.p.us_troops_iraq + 1e-3
+    assert model.recorder.series("parallel_rate").min() > 0
+    assert model.recorder.series("pmu_fighters").min() >= 0
+
+
+def test_every_action_is_exercised_by_the_property_test():
+    assert {name for name, _ in LEVERS} == set(ACTIONS), "add new actions to LEVERS"
