@@ -59,8 +59,9 @@ class Constraints:
             allowed = np.where(forced_now[None, :], onehot, allowed)
         return allowed
 
-    def is_forced(self, decision: str, option: str, week: int) -> np.ndarray:
-        return (self.forced_until[decision] > week) & (self.forced[decision] == option_index(decision, option))
+    def forced_now(self, decision: str, week: int) -> np.ndarray:
+        """Worlds in which a scenario forces this decision this week."""
+        return self.forced_until[decision] > week
 
 
 def logit_choice(utilities: np.ndarray, rationality, previous: np.ndarray, inertia, allowed: np.ndarray,

@@ -86,9 +86,9 @@ class LeverageModel(mesa.Model):
         self.iran = Iran(self)
         self.iraq = IraqiGovernment(self)
         self.factions = [MilitiaFaction(self, name) for name in FACTIONS]
-        self.escalation = np.zeros(self.worlds)
-        energy.resolve(self, 0)  # initial power balance, so week 0 shows the January situation
-        self.escalation = np.full(self.worlds, 0.3)
+        self.escalation = np.full(self.worlds, violence.INITIAL_ESCALATION)
+        energy.balance_power(self, 0)  # week 0 shows the January power situation and revenue
+        self.iran.revenue_from_iraq = energy.iran_revenue(self, energy.weekly_payment(self)[2])
 
         self.recorder = Recorder(self.weeks, self.worlds) if record else None
         self.datacollector = mesa.DataCollector(model_reporters={name: partial(world_mean, name) for name in REPORTED})

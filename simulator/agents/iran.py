@@ -15,7 +15,7 @@ class Iran(Actor):
         self.supply_level = self.full(1.0)  # share of normal gas and electricity delivered
         self.cut_override = self.full(0.0)  # share withheld by a scenario-imposed cut
         self.cut_until = self.full(0.0)
-        self.revenue_from_iraq = self.full(p.iran_energy_bill_busd_per_year + p.iran_other_exports_busd_per_year)
+        self.revenue_from_iraq = self.full(0.0)  # set by the model once the power balance is known
         self.direction = self.full(1).astype(int)  # sustain
         self.directive = self.direction.copy()  # the direction as the factions see it: last week's, set when resolved
         self.supply = self.full(0).astype(int)  # full

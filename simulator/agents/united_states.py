@@ -80,7 +80,7 @@ class UnitedStates(Actor):
             + p.us_casualty_aversion * self.domestic_pressure,
             -CUDGEL_BASE_COST + 4.0 * p.us_cudgel_willingness * presence,
         ], self.exit_response, p.us_rationality)
-        forced = model.constraints.allowed("us.exit_response", week).sum(axis=0) == 1
+        forced = model.constraints.forced_now("us.exit_response", week)
         self.exit_response = np.where(accepted, self.exit_response, np.where(requested | forced, response,
                                                                                   self.exit_response))
 

@@ -8,6 +8,7 @@ POSTURE_TEMPO = np.array([0.03, 1.0, 2.5])  # attacks relative to the faction's 
 STRIKES_BY_POSTURE = ("none", "us_strikes_proportional", "us_strikes_heavy")
 MEMORY_WEEKS = 4  # how many weeks of attacks and strikes the actors keep in mind (exponential decay time)
 CAPACITY_FIGHTER_ELASTICITY = 0.25  # more fighters add capacity, with diminishing returns
+INITIAL_ESCALATION = 0.3  # January 2024: about 5 attacks and the odd strike a week, as the index would read
 
 
 def resolve(model, week: int) -> None:
