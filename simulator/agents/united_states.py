@@ -64,7 +64,7 @@ class UnitedStates(Actor):
     def decide(self) -> None:
         p, model, week = self.p, self.model, self.model.week + 1
         presence = self.presence
-        threat = self.attack_memory / 5.0 + self.casualty_memory / 5.0
+        threat = self.attack_memory / 5.0 + self.domestic_pressure
         self.retaliation = self.choose("us.retaliation", [
             0.0,
             p.us_retaliation_resolve * threat - p.us_sovereignty_cost * RETALIATION_COST[1],
