@@ -29,7 +29,9 @@ def event_marks(model) -> list[tuple[int, str]]:
 
 def band_panel(ax, model, name: str, marks, color="C0") -> None:
     s = model.recorder.series(name).astype(float)
-    dates = [model.calendar.date(w) for w in range(s.shape[0])]
+    first = 1 if METRICS[name].unit.endswith("per week") else 0  # weekly counts start with the first week
+    s = s[first:]
+    dates = [model.calendar.date(w) for w in range(first, first + s.shape[0])]
     q5, q25, q50, q75, q95 = np.quantile(s, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
     ax.fill_between(dates, q5, q95, color=color, alpha=0.15, linewidth=0, label="5-95% of worlds")
     ax.fill_between(dates, q25, q75, color=color, alpha=0.3, linewidth=0, label="25-75%")
