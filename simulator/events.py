@@ -210,6 +210,7 @@ class ScenarioEvent:
     when: Trigger | None = None
     repeat: bool = False
     every: int | None = None
+    source: str = ""  # where it was declared (file, key, line), for error messages
 
 
 class EventSchedule:

@@ -55,19 +55,13 @@ class Scenario:
             out.seed = _int_in(seed, 0, 2**63 - 1, f"{where}, option --seed")
         if weeks is not None:
             out.weeks = _int_in(weeks, 1, MAX_WEEKS, f"{where}, option --weeks")
-            for event in out.events:
-                if event.week is not None and event.week > out.weeks:
-                    raise UserError(f"{where}, option --weeks: the scenario's event '{event.name}' is scheduled at week "
-                                    f"{event.week}, outside a horizon of {out.weeks} weeks. Expected --weeks of at "
-                                    f"least {event.week}.")
+            _check_horizon(out.events, out.weeks, cli=True)
         return out
 
 
 def load(path, _seen=()) -> Scenario:
     """Read, check and merge a scenario file (and the files it extends)."""
     path = Path(path)
-    if path.resolve() in _seen:
-        raise UserError(f"{path}: 'extends' forms a cycle ({' -> '.join(str(p) for p in _seen)} -> {path}).")
     src = YamlSource(path)
     data = src.data
     if not isinstance(data, dict):
@@ -84,6 +78,11 @@ def load(path, _seen=()) -> Scenario:
         if not parent_path.is_file():
             raise UserError(f"{src.where(('extends',))}: the file {parent_path} does not exist. Expected a path "
                             f"relative to {path.parent}.")
+        chain = _seen + (path.resolve(),)
+        if parent_path.resolve() in chain:
+            raise UserError(f"{src.where(('extends',))}: 'extends' forms a cycle "
+                            f"({' -> '.join(p.name for p in chain)} -> {parent_path.name}). Expected a chain of files "
+                            f"that ends in one without 'extends'.")
         base = load(parent_path, _seen + (path.resolve(),))
     else:
         base = Scenario(name=path.stem, title="", description="", path=None)
@@ -101,18 +100,26 @@ def load(path, _seen=()) -> Scenario:
         files=base.files + [path],
     )
     scenario.events = base.events + [_event(e, i, src) for i, e in enumerate(_list(data, "events", src))]
-    for event in scenario.events:
-        if event.week is not None and event.week > scenario.weeks:
-            raise UserError(f"{path}: event '{event.name}' is scheduled at week {event.week}, outside the horizon of "
-                            f"{scenario.weeks} weeks. Expected a week from 1 to {scenario.weeks}.")
+    _check_horizon(scenario.events, scenario.weeks)
     return scenario
+
+
+def _check_horizon(events, weeks: int, cli: bool = False) -> None:
+    """Refuse events that could only act after the last week."""
+    for event in events:
+        week = event.week if event.when is None else event.when.after_week
+        if week > weeks:
+            prefix = f"command line, option --weeks {weeks}: the event at " if cli else ""
+            expected = f"--weeks of at least {week}" if cli else f"a week from 1 to {weeks}"
+            raise UserError(f"{prefix}{event.source}: event '{event.name}' cannot act at week {week}, outside the "
+                            f"horizon of {weeks} weeks. Expected {expected}, found {week}.")
 
 
 # --------------------------------------------------------------------------------------------------- helpers
 def _no_unknown(data: dict, allowed: set, path: tuple, src: YamlSource) -> None:
     for key in data:
         if key not in allowed:
-            raise UserError(f"{src.where(path + (key,))}: unknown key {key!r}.{closest(str(key), allowed)} "
+            raise UserError(f"{src.where(path + (str(key),))}: unknown key {key!r}.{closest(str(key), allowed)} "
                             f"Expected one of: {', '.join(sorted(allowed))}.")
 
 
@@ -234,7 +241,8 @@ def _event(raw, i, src):
                        for_weeks=_int_in(cond.get("for_weeks", 1), 1, MAX_WEEKS, src.where(wpath + ("for_weeks",))),
                        after_week=_int_in(cond.get("after_week", 1), 1, MAX_WEEKS, src.where(wpath + ("after_week",))))
     options = _options(action, raw.get("options") or {}, path + ("options",), src)
-    return ScenarioEvent(name=name, action=action, options=options, week=week, when=when, repeat=repeat, every=every)
+    return ScenarioEvent(name=name, action=action, options=options, week=week, when=when, repeat=repeat, every=every,
+                         source=src.where(path + (("week",) if when is None else ("when", "after_week"))))
 
 
 def _options(action, given, path, src) -> dict:

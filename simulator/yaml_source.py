@@ -42,8 +42,14 @@ class YamlSource:
         import yaml
 
         if isinstance(node, yaml.MappingNode):
+            seen = set()
             for key, value in node.value:
                 sub = path + (key.value,)
+                if key.value in seen:
+                    raise UserError(f"{self.where(sub)}: the key {key.value!r} appears twice (again on line "
+                                    f"{key.start_mark.line + 1}); expected each key once, so no value is silently "
+                                    f"dropped.")
+                seen.add(key.value)
                 self.lines[sub] = key.start_mark.line + 1
                 self._index(value, sub)
         elif isinstance(node, yaml.SequenceNode):
