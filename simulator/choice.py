@@ -69,12 +69,14 @@ def logit_choice(utilities: np.ndarray, rationality, previous: np.ndarray, inert
     """Index of the chosen option per world.
 
     utilities: (options, worlds); previous: last choice per world (inertia bonus); allowed: (options, worlds).
-    A world whose options are all forbidden keeps its previous choice.
+    A world with a single allowed option (a forced one) takes it whatever its utility; a world whose options are all
+    forbidden keeps its previous choice.
     """
     k = utilities.shape[0]
     kept = np.arange(k)[:, None] == previous[None, :]
     scores = np.asarray(rationality) * (utilities + np.asarray(inertia) * kept)
-    scores = np.where(allowed, scores, -np.inf)
+    single = allowed.sum(axis=0) == 1
+    scores = np.where(allowed, np.where(single, 0.0, scores), -np.inf)
     top = scores.max(axis=0)
     stuck = ~np.isfinite(top)
     weights = np.exp(scores - np.where(stuck, 0.0, top))

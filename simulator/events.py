@@ -51,7 +51,8 @@ def _where(mask, new, old):
 def us_withdrawal(model, mask, opts, week):
     us = model.us
     new = mask & ~us.withdrawing()
-    us.withdrawal_weeks = _where(new, opts["over_weeks"] or model.p.us_withdrawal_weeks, us.withdrawal_weeks)
+    if opts["over_weeks"] is not None:
+        us.withdrawal_weeks = _where(new, opts["over_weeks"], us.withdrawal_weeks)
     us.withdraw_syria = us.withdraw_syria | (new & opts["include_syria"])
     model.constraints.force("us.exit_response", "accept", new, FOREVER)
     us.exit_response = _where(new, 1, us.exit_response)
@@ -211,6 +212,7 @@ class ScenarioEvent:
     repeat: bool = False
     every: int | None = None
     source: str = ""  # where it was declared (file, key, line), for error messages
+    description: str = ""
 
 
 class EventSchedule:
@@ -223,27 +225,29 @@ class EventSchedule:
         self.streak = [np.zeros(worlds) for _ in self.events]
 
     def apply(self, model, week: int) -> None:
-        from .metrics import METRICS
-
-        for i, event in enumerate(self.events):
-            if event.when is None:
-                due = week == event.week or (event.repeat and event.every is not None and week > event.week
-                                              and (week - event.week) % event.every == 0)
-                if not due:
-                    continue
-                mask = np.ones(model.worlds, dtype=bool)
-            else:
-                holds = event.when.holds(METRICS[event.when.metric].read(model))
-                self.streak[i] = np.where(holds, self.streak[i] + 1, 0)
-                if week < event.when.after_week:
-                    continue
-                mask = self.streak[i] >= event.when.for_weeks
-                mask &= (week - self.last_fired[i] >= (event.every or event.when.for_weeks)) if event.repeat \
-                    else ~self.fired[i]
-                if not mask.any():
-                    continue
-                self.streak[i] = np.where(mask, 0, self.streak[i])
+        """Decide which events fire from last week's state first, then act, so events do not see each other."""
+        due = [(i, mask) for i, event in enumerate(self.events) if (mask := self._due(i, event, model, week)) is not None]
+        for i, mask in due:
+            event = self.events[i]
             ACTIONS[event.action].apply(model, mask, event.options, week)
             self.fired[i] |= mask
             self.last_fired[i] = np.where(mask, week, self.last_fired[i])
             model.log.record(week, mask, "scenario", event.action, event.name)
+
+    def _due(self, i: int, event: ScenarioEvent, model, week: int):
+        """The worlds in which event i fires this week, or None."""
+        from .metrics import METRICS
+
+        if event.when is None:
+            due = week == event.week or (event.repeat and week > event.week and (week - event.week) % event.every == 0)
+            return np.ones(model.worlds, dtype=bool) if due else None
+        holds = event.when.holds(METRICS[event.when.metric].read(model))
+        self.streak[i] = np.where(holds, self.streak[i] + 1, 0)
+        if week < event.when.after_week:
+            return None
+        mask = self.streak[i] >= event.when.for_weeks
+        mask &= (week - self.last_fired[i] >= (event.every or event.when.for_weeks)) if event.repeat else ~self.fired[i]
+        if not mask.any():
+            return None
+        self.streak[i] = np.where(mask, 0, self.streak[i])
+        return mask

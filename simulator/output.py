@@ -68,7 +68,8 @@ def manifest(run) -> dict:
         "parameters": {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in model.p.items()},
         "parameter_overrides": {k: (v.tolist() if isinstance(v, np.ndarray) else v)
                                 for k, v in scenario.parameters.items()},
-        "events": [{"name": e.name, "action": e.action, "week": e.week, "repeat": e.repeat, "every": e.every,
+        "events": [{"name": e.name, "description": e.description, "action": e.action, "week": e.week,
+                    "repeat": e.repeat, "every": e.every,
                     "when": None if e.when is None else vars(e.when), "options": e.options} for e in scenario.events],
         "versions": versions(),
         "run_seconds": round(run.seconds, 4),

@@ -112,7 +112,7 @@ def _check_horizon(events, weeks: int, cli: bool = False) -> None:
             prefix = f"command line, option --weeks {weeks}: the event at " if cli else ""
             expected = f"--weeks of at least {week}" if cli else f"a week from 1 to {weeks}"
             raise UserError(f"{prefix}{event.source}: event '{event.name}' cannot act at week {week}, outside the "
-                            f"horizon of {weeks} weeks. Expected {expected}, found {week}.")
+                            f"horizon of {weeks} weeks. Expected {expected}, found {weeks if cli else week}.")
 
 
 # --------------------------------------------------------------------------------------------------- helpers
@@ -155,6 +155,16 @@ def _int_in(value, low, high, where) -> int:
     if not low <= value <= high:
         raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {value:,}.")
     return value
+
+
+class _Sub:
+    """A YamlSource seen from inside a nested mapping, so helpers written for top-level keys work there too."""
+
+    def __init__(self, src, path):
+        self.src, self.path = src, path
+
+    def where(self, key: tuple) -> str:
+        return self.src.where(self.path + key)
 
 
 def _number(value, where, low=None, high=None) -> float:
@@ -215,6 +225,9 @@ def _event(raw, i, src):
     every = raw.get("every")
     if every is not None:
         every = _int_in(every, 1, MAX_WEEKS, src.where(path + ("every",)))
+        if not repeat:
+            raise UserError(f"{src.where(path + ('every',))}: 'every' only applies to an event with 'repeat: true'; "
+                            f"expected 'repeat: true' beside it, found repeat {repeat}.")
     week, when = None, None
     if "week" in raw:
         week = _int_in(raw["week"], 1, MAX_WEEKS, src.where(path + ("week",)))
@@ -242,7 +255,8 @@ def _event(raw, i, src):
                        after_week=_int_in(cond.get("after_week", 1), 1, MAX_WEEKS, src.where(wpath + ("after_week",))))
     options = _options(action, raw.get("options") or {}, path + ("options",), src)
     return ScenarioEvent(name=name, action=action, options=options, week=week, when=when, repeat=repeat, every=every,
-                         source=src.where(path + (("week",) if when is None else ("when", "after_week"))))
+                         source=src.where(path + (("week",) if when is None else ("when", "after_week"))),
+                         description=_text(raw, "description", _Sub(src, path), ""))
 
 
 def _options(action, given, path, src) -> dict:

@@ -24,13 +24,13 @@ class Iran(Actor):
         p, model = self.p, self.model
         us, iraq = model.us, model.iraq
         dollar_risk = (1.0 - us.dollar_access) + 0.5 * us.cudgel_active(model.week)
-        us_heat = us.strike_memory / 2.0
+        heat = model.escalation  # the intensity of the exchange of fire: war risk
         gaza = p.world_gaza_war
         self.direction = self.choose("iran.direction", [
-            p.iran_lifeline_weight * dollar_risk + p.iran_war_aversion * us_heat,
+            p.iran_lifeline_weight * dollar_risk + p.iran_war_aversion * heat,
             p.iran_expel_weight * (0.2 + 0.5 * gaza) * us.presence,
             p.iran_expel_weight * (0.5 + iraq.exit_pressure) * us.presence
-            - p.iran_war_aversion * (0.6 + 2.0 * us_heat) - 2.0 * p.iran_lifeline_weight * dollar_risk,
+            - p.iran_war_aversion * (0.6 + 2.0 * heat) - 2.0 * p.iran_lifeline_weight * dollar_risk,
         ], self.direction, p.iran_rationality)
         self.supply = self.choose("iran.supply", [
             0.0,

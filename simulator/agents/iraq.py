@@ -6,9 +6,9 @@ from .base import Actor
 
 NEGOTIATE_THRESHOLD = 0.3  # exit pressure above which negotiating a timetable beats staying quiet
 REQUEST_THRESHOLD = 0.55  # exit pressure scale of a formal request (crosses negotiation near 0.68)
-# January 2024 (article, introduction): a US strike in Baghdad and an Iranian strike on Erbil, both condemned.
-INITIAL_SOVEREIGNTY_GRIEVANCE = 1.0
-INITIAL_ANGER_AT_IRAN = 0.5
+# January 2024 (article, introduction): US strikes in Baghdad and an Iranian strike on Erbil, both condemned.
+INITIAL_SOVEREIGNTY_GRIEVANCE = 2.0  # about what the strikes of late 2023 and January 2024 add up to
+INITIAL_ANGER_AT_IRAN = 0.2
 
 
 class IraqiGovernment(Actor):

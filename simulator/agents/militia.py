@@ -15,16 +15,31 @@ class MilitiaFaction(Actor):
     def __init__(self, model, name: str):
         super().__init__(model)
         self.name = name
-        prefix = FACTIONS[name]
-        self.attack_rate = self.p[f"{prefix}_attack_rate"]
-        self.hardline = self.p[f"{prefix}_hardline"]
-        self.state_funding = self.p[f"{prefix}_state_funding"]
+        self.prefix = FACTIONS[name]
         self.decision = f"militia.posture.{name}"
-        armed = self.p.militia_kh_fighter_share + self.p.militia_allies_fighter_share
-        self.fighter_share = self.p[f"{prefix}_fighter_share"] if name != "state_aligned" else 1.0 - armed
         self.degradation = self.full(0.0)
         self.attacks = self.full(0.0)
         self.posture = self.full(1).astype(int)  # harass
+
+    # Parameters are read when used, so a scenario's set_parameter takes effect at once.
+    @property
+    def attack_rate(self):
+        return self.p[f"{self.prefix}_attack_rate"]
+
+    @property
+    def hardline(self):
+        return self.p[f"{self.prefix}_hardline"]
+
+    @property
+    def state_funding(self):
+        return self.p[f"{self.prefix}_state_funding"]
+
+    @property
+    def fighter_share(self):
+        """Share of PMU fighters; the state-aligned blocs are everyone not in the two hardline groups."""
+        if self.name == "state_aligned":
+            return 1.0 - self.p.militia_kh_fighter_share - self.p.militia_allies_fighter_share
+        return self.p[f"{self.prefix}_fighter_share"]
 
     @property
     def iran_control(self) -> np.ndarray:

@@ -9,7 +9,7 @@ from .base import Actor
 
 RETALIATION_COST = np.array([0.0, 0.5, 1.5])  # sovereignty cost multiples of none / proportional / heavy
 HEAVY_ESCALATION_COST = 1.0  # extra cost of a strike campaign (risk of war with Iran), utility
-SCALE_BACK_PULL = 0.3  # standing value of full facilitation even without troops (relations, investment), utility
+FACILITATION_BASE_VALUE = 0.3  # value of full facilitation even without troops (relations, investment), utility
 LAPSE_VALUE = 1.0  # value of letting the waiver lapse (maximum pressure on Iran), utility
 CUDGEL_BASE_COST = 1.5  # reputational cost of threatening an ally's reserves, before willingness, utility
 
@@ -22,7 +22,7 @@ class UnitedStates(Actor):
         self.troops_syria = self.full(p.us_troops_syria)
         self.syria_supply = self.full(1.0)
         self.withdrawal_start = self.full(np.inf)
-        self.withdrawal_weeks = self.full(p.us_withdrawal_weeks)
+        self.withdrawal_weeks = self.full(np.inf)  # set when a withdrawal starts
         self.withdraw_syria = np.zeros(model.worlds, dtype=bool)
         self.dollar_access = self.full(p.us_dollar_access)
         self.dollar_cap = self.full(1.0)
@@ -84,9 +84,10 @@ class UnitedStates(Actor):
         self.exit_response = np.where(accepted, self.exit_response, np.where(requested | forced, response,
                                                                                   self.exit_response))
 
-        cudgel = self.cudgel_active(week) | (self.exit_response == option_index("us.exit_response", "cudgel")) & requested
+        cudgel = self.cudgel_active(model.week) | (self.exit_response == option_index("us.exit_response", "cudgel")) \
+            & requested
         self.dollars = self.choose("us.dollars", [
-            np.where(cudgel, -np.inf, p.us_facilitation_value * presence + SCALE_BACK_PULL),
+            np.where(cudgel, -np.inf, p.us_facilitation_value * presence + FACILITATION_BASE_VALUE),
             np.where(cudgel, -np.inf, 0.0),
             np.where(cudgel, 0.0, -np.inf),
         ], self.dollars, p.us_rationality)
@@ -97,4 +98,5 @@ class UnitedStates(Actor):
                      p.us_waiver_value * (0.4 + 0.6 * presence)),
             LAPSE_VALUE,
         ], self.waiver, p.us_rationality)
-        self.waiver = np.where(renewal_due | cudgel, waiver, self.waiver)
+        forced = model.constraints.forced_now("us.waiver", week)
+        self.waiver = np.where(renewal_due | cudgel | forced, waiver, self.waiver)

@@ -33,13 +33,13 @@ def iran_over_us(model) -> np.ndarray:
     """The militias' capacity to hurt US troops that are still exposed in Iraq and, through Erbil, in Syria."""
     us = model.us
     potential = sum(f.attack_rate * (1.0 - f.degradation) * f.hardline for f in model.factions) * 2.5
-    exposure = 0.7 * us.presence + 0.3 * (us.troops_syria > 0) * (1.0 - us.syria_supply + us.presence) / 2.0
+    exposure = 0.8 * us.presence + 0.2 * us.troops_syria / np.maximum(model.p.us_troops_syria, 1.0)
     return np.clip(potential / ATTACK_THREAT_SCALE * exposure, 0.0, 1.0)
 
 
 def us_over_iran(model) -> np.ndarray:
     """Iran's revenue from Iraq that still flows through channels the US can shut (waiver, dollars)."""
     p = model.p
-    normal = p.iran_energy_bill_busd_per_year + p.iran_other_exports_busd_per_year + p.iran_arrears_paydown_busd_per_year
+    normal = p.iran_energy_bill_busd_per_year + p.iran_other_exports_busd_per_year
     return np.clip(model.iran.revenue_from_iraq / normal, 0.0, 1.0)
 

@@ -6,10 +6,11 @@ import numpy as np
 
 from ..choice import option_index
 
-BASE_LEVEL = -1.25  # logit of exit pressure with no grievance, no alignment push and no fear (calibrated to 0.45)
+BASE_LEVEL = -0.9  # logit of exit pressure before grievance, alignment and fear; calibrated so the baseline stays near 0.45
 SOVEREIGNTY_WEIGHT = 1.0
 IRAN_ESCALATION_WEIGHT = 0.6  # an escalation campaign directed by Iran presses Baghdad's aligned parties harder
 ANGER_WEIGHT = 1.0
+WAIVER_LOSS_WEIGHT = 0.5  # losing the Iranian power behind the waiver weighs half as much as losing oil revenue
 DISCONTENT_ADJUSTMENT = 0.15
 
 
@@ -23,15 +24,17 @@ def resolve(model, week: int) -> None:
         + p.iraq_sovereignty_sensitivity * us.strikes
     iraq.anger_at_iran = iraq.anger_at_iran * (1.0 - 1.0 / p.iraq_grievance_memory_weeks)
 
-    # What Baghdad expects to lose if the US answers an exit with the dollar and the waivers.
+    # What Baghdad expects to lose if the US answers an exit with the dollar and the waivers; a government facing
+    # discontent at home fears that loss more.
     credibility = np.maximum(p.us_cudgel_willingness, us.cudgel_memory)
     expected_loss = credibility * (p.iraq_oil_share_of_revenue * (1.0 - p.us_cudgel_dollar_access)
-                                   + iraq.iran_power_share * p.iraq_payroll_share_of_revenue * us.waiver_active)
+                                   + WAIVER_LOSS_WEIGHT * iraq.iran_power_share * us.waiver_active)
+    fear = p.iraq_dollar_fear * (1.0 + iraq.discontent) * expected_loss
     escalating = iran.direction == option_index("iran.direction", "escalate")
     mobilised = np.where(iraq.mobilisation_until > week, iraq.mobilisation, 0.0)
     drive = (BASE_LEVEL + p.iraq_aligned_pressure + SOVEREIGNTY_WEIGHT * (1.0 - np.exp(-iraq.sovereignty_grievance))
              + IRAN_ESCALATION_WEIGHT * escalating + mobilised
-             - p.iraq_dollar_fear * expected_loss - ANGER_WEIGHT * (1.0 - np.exp(-iraq.anger_at_iran)))
+             - fear - ANGER_WEIGHT * (1.0 - np.exp(-iraq.anger_at_iran)))
     iraq.exit_pressure = iraq.exit_pressure + p.iraq_exit_pressure_adjustment * (_sigmoid(drive) - iraq.exit_pressure)
 
     requested = iraq.stance == option_index("iraq.exit_stance", "request")

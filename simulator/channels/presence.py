@@ -13,11 +13,14 @@ def resolve(model, week: int) -> None:
     starting = accepted & ~us.withdrawing()
     if starting.any():
         us.withdrawal_start = np.where(starting, week, us.withdrawal_start)
+        scheduled = np.isfinite(us.withdrawal_weeks)  # a scenario's us_withdrawal event sets its own pace
+        us.withdrawal_weeks = np.where(starting & ~scheduled, p.us_withdrawal_weeks, us.withdrawal_weeks)
         model.log.record(week, starting, "us", "withdrawal", "US decides to withdraw its forces from Iraq")
-    elapsed = week - us.withdrawal_start
-    remaining = np.clip(1.0 - elapsed / np.maximum(us.withdrawal_weeks, 1.0), 0.0, 1.0)
+    withdrawing = us.withdrawing()
+    elapsed = np.where(withdrawing, week - us.withdrawal_start, 0.0)
+    remaining = np.clip(1.0 - elapsed / np.where(withdrawing, np.maximum(us.withdrawal_weeks, 1.0), 1.0), 0.0, 1.0)
     before = us.troops_iraq
-    us.troops_iraq = np.where(us.withdrawing(), np.minimum(before, p.us_troops_iraq * remaining), before)
+    us.troops_iraq = np.where(withdrawing, np.minimum(before, p.us_troops_iraq * remaining), before)
     left = (before > 0) & (us.troops_iraq <= 0)
     if left.any():
         model.log.record(week, left, "us", "withdrawal", "The last US troops leave Iraq, Erbil included")
