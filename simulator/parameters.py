@@ -27,6 +27,7 @@ class Parameter:
     unit: str
     description: str
     provenance: dict
+    initial: bool = False  # sets the starting state only; cannot be changed mid-run
 
     @property
     def actor(self) -> str:
@@ -58,7 +59,7 @@ def registry() -> dict[str, Parameter]:
         if missing or not low <= spec["default"] <= high:
             raise RuntimeError(f"{REGISTRY_FILE}: parameter {name!r} is malformed (missing {missing} or default out of range)")
         out[name] = Parameter(name, float(spec["default"]), float(low), float(high), spec["unit"],
-                              spec["description"], spec["provenance"])
+                              spec["description"], spec["provenance"], bool(spec.get("initial", False)))
     return out
 
 
@@ -120,7 +121,8 @@ def to_markdown() -> str:
             actor = p.actor
             lines += ["", f"## {ACTOR_TITLES.get(actor, actor)}", "",
                       "| name | unit | default | range | description | provenance |", "|---|---|---|---|---|---|"]
-        lines.append(f"| `{p.name}` | {p.unit} | {p.default:g} | {p.low:g} to {p.high:g} | {p.description} | "
+        note = " Sets the initial state (fixed for the run)." if p.initial else ""
+        lines.append(f"| `{p.name}` | {p.unit} | {p.default:g} | {p.low:g} to {p.high:g} | {p.description}{note} | "
                      f"{p.cite()} |")
     return "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
 

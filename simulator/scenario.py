@@ -301,6 +301,8 @@ def _options(action, given, path, src) -> dict:
     if action == "set_parameter":
         from .parameters import check_name
 
-        check_name(out["name"], src.where(path + ("name",)))
+        if check_name(out["name"], src.where(path + ("name",))).initial:
+            raise UserError(f"{src.where(path + ('name',))}: {out['name']!r} sets the initial state and cannot change "
+                            f"mid-run; expected a parameter that acts every week, or set it under 'parameters:'.")
         out["value"] = check_value(out["name"], out["value"], src.where(path + ("value",)))
     return out
