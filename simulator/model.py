@@ -96,6 +96,8 @@ class LeverageModel(mesa.Model):
 
     def set_parameter(self, name: str, value, mask=None) -> None:
         """Change a parameter from now on (in the worlds where mask is true)."""
+        if parameters.check_name(name, "set_parameter").initial:
+            raise UserError(f"set_parameter: {name!r} sets the initial state and cannot change mid-run.")
         value = parameters.check_value(name, value, where="set_parameter")
         if mask is None or np.all(mask):
             self.p[name] = value

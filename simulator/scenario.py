@@ -227,7 +227,7 @@ def _event(raw, i, src):
         every = _int_in(every, 1, MAX_WEEKS, src.where(path + ("every",)))
         if not repeat:
             raise UserError(f"{src.where(path + ('every',))}: 'every' only applies to an event with 'repeat: true'; "
-                            f"expected 'repeat: true' beside it, found repeat {repeat}.")
+                            f"expected 'repeat: true' beside it, found 'repeat: false'.")
     week, when = None, None
     if "week" in raw:
         week = _int_in(raw["week"], 1, MAX_WEEKS, src.where(path + ("week",)))

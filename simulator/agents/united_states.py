@@ -84,8 +84,8 @@ class UnitedStates(Actor):
         self.exit_response = np.where(accepted, self.exit_response, np.where(requested | forced, response,
                                                                                   self.exit_response))
 
-        cudgel = self.cudgel_active(model.week) | (self.exit_response == option_index("us.exit_response", "cudgel")) \
-            & requested
+        cudgel_chosen = (self.exit_response == option_index("us.exit_response", "cudgel")) & requested
+        cudgel = self.cudgel_active(model.week) | cudgel_chosen
         self.dollars = self.choose("us.dollars", [
             np.where(cudgel, -np.inf, p.us_facilitation_value * presence + FACILITATION_BASE_VALUE),
             np.where(cudgel, -np.inf, 0.0),
