@@ -1,0 +1,177 @@
+"""Performance figures for the simulator, printed as tables next to the project's targets.
+
+Why: the model is meant to be cheap enough to run large ensembles interactively, so we track
+  (a) stepping throughput (world-weeks per second) on ONE core, for 1 to 100,000 worlds over 104 weeks,
+      with the default settings (recording and event log on) and with record=False, log_events=False,
+      plus model construction time on its own;
+  (b) the wall time of `sim run scenarios/<name>.yaml` for every shipped scenario, as a subprocess with
+      interpreter start included, with and without --no-figures;
+  (c) the import time of `simulator` and `simulator.cli` in a fresh interpreter, and which heavy modules
+      (numpy, pandas, mesa, matplotlib) each import pulls in.
+Targets: `sim run` under 3 s wall on the 2-core dev machine; >= 1,000,000 world-weeks/s on one core at
+10,000 worlds. It prints figures, it asserts nothing.
+
+Run from the repository root:
+    .venv/bin/python benchmarks/bench_model.py              # full run, a few minutes
+    .venv/bin/python benchmarks/bench_model.py --quick      # one repeat, no 100,000-world case
+    .venv/bin/python benchmarks/bench_model.py --only model --repeats 5
+"""
+
+import os
+
+ORIGINAL_ENV = dict(os.environ)  # subprocesses (part b, c) get the user's ordinary environment
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = "1"  # before numpy is imported, so the stepping figures are single-threaded
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+WEEKS = 104
+TARGET_WWPS = 1_000_000  # world-weeks per second on one core, at 10,000 worlds
+TARGET_WWPS_WORLDS = 10_000
+TARGET_RUN_SECONDS = 3.0  # `sim run` wall time
+HEAVY = ("numpy", "pandas", "mesa", "matplotlib", "pyarrow", "yaml", "rich")
+SETTINGS = {"default": {}, "lean": {"record": False, "log_events": False}}
+
+
+def pin_to_one_core():
+    """Pin this process to one core; returns the previous CPU set (None where unsupported)."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(before)})
+    return before
+
+
+def unpin(cpus):
+    if cpus is not None:
+        os.sched_setaffinity(0, cpus)
+
+
+def release(model):
+    """Let a finished model be freed: Mesa 3.3's Agent._ids holds every model forever (mesa issue #3179), which
+    at 100,000 worlds leaks ~1.7 GB per repeat and skews the later figures."""
+    import mesa
+
+    mesa.Agent._ids.pop(model, None)
+
+
+def bench_model(worlds_list, repeats):
+    sys.path.insert(0, str(ROOT))
+    from simulator.model import LeverageModel
+
+    release(LeverageModel(worlds=10, seed=0, weeks=4).run())  # warm up imports and caches
+    print(f"\n(a) Model stepping, one core, {WEEKS} weeks, best of {repeats} "
+          f"(default = record and event log on; lean = record=False, log_events=False)")
+    print(f"{'worlds':>8} {'settings':>8} {'build s':>9} {'run s':>9} {'ms/week':>9} {'world-weeks/s':>14}  target")
+    for worlds in worlds_list:
+        for label, options in SETTINGS.items():
+            builds, runs = [], []
+            for r in range(repeats):
+                gc.collect()
+                started = time.perf_counter()
+                model = LeverageModel(worlds=worlds, seed=1234 + r, weeks=WEEKS, **options)
+                built = time.perf_counter()
+                model.run()
+                done = time.perf_counter()
+                builds.append(built - started)
+                runs.append(done - built)
+                release(model)
+                del model
+            best = min(runs)
+            rate = worlds * WEEKS / best
+            target = ""
+            if worlds == TARGET_WWPS_WORLDS:
+                target = f">= {TARGET_WWPS:,}  {'ok' if rate >= TARGET_WWPS else 'MISSED'}"
+            print(f"{worlds:>8,} {label:>8} {min(builds):>9.4f} {best:>9.3f} {best / WEEKS * 1e3:>9.3f} "
+                  f"{rate:>14,.0f}  {target}")
+
+
+def _sim_command():
+    here = Path(sys.executable).parent / "sim"
+    return [str(here)] if here.exists() else [shutil.which("sim") or "sim"]
+
+
+def bench_cli(repeats):
+    scenarios = sorted((ROOT / "scenarios").glob("*.yaml"))
+    print(f"\n(b) `sim run scenarios/<name>.yaml --out <fresh temp folder>` wall time, subprocess, all cores, "
+          f"{repeats} repeats; target < {TARGET_RUN_SECONDS:g} s")
+    print(f"{'scenario':<22} {'min s':>7} {'median s':>9} {'no-fig min':>11} {'no-fig med':>11}  target")
+    with tempfile.TemporaryDirectory(prefix="bench-sim-run-") as tmp:
+        for path in scenarios:
+            figures = {}
+            for extra in ([], ["--no-figures"]):
+                times = []
+                for r in range(repeats):
+                    out = Path(tmp) / f"{path.stem}-{len(extra)}-{r}"
+                    command = _sim_command() + ["run", str(path.relative_to(ROOT)), "--out", str(out)] + extra
+                    started = time.perf_counter()
+                    result = subprocess.run(command, cwd=ROOT, env=ORIGINAL_ENV, capture_output=True, text=True)
+                    times.append(time.perf_counter() - started)
+                    if result.returncode != 0:
+                        print(f"{path.stem}: exit {result.returncode}: {result.stderr.strip()[-300:]}")
+                        break
+                    shutil.rmtree(out, ignore_errors=True)
+                figures[bool(extra)] = (min(times), statistics.median(times))
+            worst = figures[False][1]
+            print(f"{path.stem:<22} {figures[False][0]:>7.2f} {figures[False][1]:>9.2f} {figures[True][0]:>11.2f} "
+                  f"{figures[True][1]:>11.2f}  {'ok' if worst < TARGET_RUN_SECONDS else 'MISSED'} (median)")
+
+
+IMPORT_PROBE = """
+import sys, time
+started = time.perf_counter()
+import {module}
+elapsed = time.perf_counter() - started
+print(elapsed, ",".join(m for m in {heavy!r} if m in sys.modules))
+"""
+
+
+def bench_imports(repeats):
+    print(f"\n(c) Import time in a fresh interpreter (best of {repeats}), and heavy modules it loads")
+    print(f"{'statement':<26} {'import ms':>10} {'with interpreter ms':>20}  heavy modules loaded")
+    for module in ("simulator", "simulator.cli"):
+        probe = IMPORT_PROBE.format(module=module, heavy=HEAVY)
+        inner, wall, heavy = [], [], ""
+        for _ in range(repeats):
+            started = time.perf_counter()
+            result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=ORIGINAL_ENV,
+                                    capture_output=True, text=True, check=True)
+            wall.append(time.perf_counter() - started)
+            seconds, _, heavy = result.stdout.strip().partition(" ")
+            inner.append(float(seconds))
+        print(f"{'import ' + module:<26} {min(inner) * 1e3:>10.1f} {min(wall) * 1e3:>20.1f}  {heavy or '-'}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="repeats per figure (best/min and median reported)")
+    parser.add_argument("--quick", action="store_true", help="one repeat and no 100,000-world case")
+    parser.add_argument("--worlds", type=int, nargs="+", help="world counts for (a) (default 1 100 10000 100000)")
+    parser.add_argument("--only", choices=("model", "cli", "imports"), help="run only one part")
+    args = parser.parse_args()
+    repeats = 1 if args.quick else max(1, args.repeats)
+    worlds = args.worlds or ([1, 100, 10_000] if args.quick else [1, 100, 10_000, 100_000])
+
+    print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPUs; repository {ROOT}")
+    if args.only in (None, "model"):
+        cpus = pin_to_one_core()
+        print("pinned to one core" if cpus is not None else "note: could not pin to one core on this platform")
+        bench_model(worlds, repeats)
+        unpin(cpus)
+    if args.only in (None, "cli"):
+        bench_cli(repeats)
+    if args.only in (None, "imports"):
+        bench_imports(max(repeats, 3))
+
+
+if __name__ == "__main__":
+    main()
