@@ -75,12 +75,20 @@ def logit_choice(utilities: np.ndarray, rationality, previous: np.ndarray, inert
     k = utilities.shape[0]
     kept = np.arange(k)[:, None] == previous[None, :]
     scores = np.asarray(rationality) * (utilities + np.asarray(inertia) * kept)
-    single = allowed.sum(axis=0) == 1
-    scores = np.where(allowed, np.where(single, 0.0, scores), -np.inf)
+    if not allowed.all():
+        single = allowed.sum(axis=0) == 1
+        scores = np.where(allowed, np.where(single, 0.0, scores), -np.inf)
     top = scores.max(axis=0)
     stuck = ~np.isfinite(top)
-    weights = np.exp(scores - np.where(stuck, 0.0, top))
-    cumulative = np.cumsum(weights, axis=0)
-    total = cumulative[-1]
-    chosen = (uniform * np.where(stuck, 1.0, total) >= cumulative).sum(axis=0)
-    return np.where(stuck, previous, np.minimum(chosen, k - 1))
+    if stuck.any():
+        top = np.where(stuck, 0.0, top)
+    weights = np.exp(scores - top)
+    partial = [weights[0]]  # running sums row by row: much faster than np.cumsum over a short axis
+    for row in weights[1:]:
+        partial.append(partial[-1] + row)
+    threshold = uniform * (np.where(stuck, 1.0, partial[-1]) if stuck.any() else partial[-1])
+    chosen = np.zeros(previous.shape, dtype=np.int64)
+    for cumulative in partial:
+        chosen += threshold >= cumulative
+    chosen = np.minimum(chosen, k - 1)
+    return np.where(stuck, previous, chosen) if stuck.any() else chosen

@@ -52,7 +52,11 @@ class Params(dict):
 
 
 def world_mean(name: str, model) -> float:
-    """DataCollector reporter (used through functools.partial, which pickles): a metric's mean over worlds."""
+    """DataCollector reporter (used through functools.partial, which pickles): a metric's mean over worlds,
+    taken from the row just recorded when there is one."""
+    recorder = model.recorder
+    if recorder is not None and recorder.last_week == model.week:
+        return float(recorder.data[name][model.week].mean(dtype=np.float64))
     return float(np.mean(METRICS[name].read(model)))
 
 
@@ -86,6 +90,9 @@ class LeverageModel(mesa.Model):
         self.iran = Iran(self)
         self.iraq = IraqiGovernment(self)
         self.factions = [MilitiaFaction(self, name) for name in FACTIONS]
+        # Mesa 3.3 keeps a class-level id counter per model, which would keep every model alive for ever (Mesa
+        # issue 3179); all agents exist now, so the counter is no longer needed.
+        mesa.Agent._ids.pop(self, None)
         self.escalation = np.full(self.worlds, violence.INITIAL_ESCALATION)
         energy.balance_power(self, 0)  # week 0 shows the January power situation and revenue
         self.iran.revenue_from_iraq = energy.iran_revenue(self, energy.weekly_payment(self)[2])

@@ -8,6 +8,7 @@ their random numbers (common random numbers) until their decisions diverge.
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,18 +19,38 @@ _S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
 _TO_UNIT = 1.0 / 2.0**53
 
 
+_MASK = (1 << 64) - 1
+
+
 def _mix(x: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser: a bijective avalanche on uint64 (wraps silently on arrays)."""
-    x = (x ^ (x >> _S30)) * _M1
-    x = (x ^ (x >> _S27)) * _M2
-    return x ^ (x >> _S31)
+    """SplitMix64 finaliser, in place: a bijective avalanche on uint64 (wraps silently on arrays)."""
+    x ^= x >> _S30
+    x *= _M1
+    x ^= x >> _S27
+    x *= _M2
+    x ^= x >> _S31
+    return x
+
+
+def _mix_int(x: int) -> int:
+    """The same finaliser on a Python integer (for per-draw keys, cheaper than one-element arrays)."""
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
 
 
 def _scalar_key(*parts: int) -> np.uint64:
-    x = np.zeros(1, dtype=np.uint64)
+    x = 0
     for part in parts:
-        x = _mix(x ^ np.uint64(part & 0xFFFFFFFFFFFFFFFF))
-    return x[0]
+        x = _mix_int(x ^ (part & _MASK))
+    return np.uint64(x)
+
+
+@lru_cache(maxsize=4096)
+def _stream_id(name: str) -> int:
+    return zlib.crc32(name.encode())
 
 
 class RandomStreams:
@@ -39,12 +60,16 @@ class RandomStreams:
         self.seed = int(seed)
         ids = np.asarray(world_ids, dtype=np.uint64)
         self._world_keys = _mix(_mix(ids * _GOLDEN + np.uint64(1)) ^ _scalar_key(self.seed, 0x5EED))
+        self.shape = self._world_keys.shape
 
     def uniform(self, stream: str, week: int) -> np.ndarray:
         """One uniform in [0, 1) per world."""
-        key = _scalar_key(zlib.crc32(stream.encode()), week)
-        bits = _mix(_mix(self._world_keys ^ key) + key)
-        return (bits >> _S11).astype(np.float64) * _TO_UNIT
+        key = _scalar_key(_stream_id(stream), week)
+        bits = _mix(self._world_keys ^ key)
+        bits += key
+        bits = _mix(bits)
+        bits >>= _S11
+        return bits.astype(np.float64) * _TO_UNIT
 
     def normal(self, stream: str, week: int) -> np.ndarray:
         """One standard normal per world (Box-Muller on two independent uniforms)."""
@@ -54,23 +79,24 @@ class RandomStreams:
 
     def poisson(self, stream: str, week: int, mean: np.ndarray) -> np.ndarray:
         """One Poisson count per world by inversion of the CDF (exact for small means, normal beyond 40)."""
-        mean = np.broadcast_to(np.asarray(mean, dtype=float), self._world_keys.shape)
+        mean = np.broadcast_to(np.asarray(mean, dtype=float), self.shape)
         u = self.uniform(stream, week)
         small = mean <= 40.0
         lam = np.where(small, mean, 0.0)
-        term = np.exp(-lam)
-        cdf = term.copy()
-        count = np.zeros_like(lam)
+        cdf = np.exp(-lam)
+        count = np.zeros(self.shape)
+        # Only the worlds whose count is still growing are carried from one step to the next.
+        idx = np.flatnonzero(small & (u > cdf))
+        u_a, lam_a, term_a, cdf_a = u[idx], lam[idx], cdf[idx], cdf[idx]
         k = 0
-        pending = small & (u > cdf)
-        while pending.any():
+        while idx.size and k < 200:  # 200: floating-point tail, unreachable for means <= 40
             k += 1
-            term = term * lam / k
-            cdf = cdf + term
-            count += pending
-            pending &= u > cdf
-            if k > 200:  # floating-point tail; unreachable for means <= 40
-                break
+            count[idx] += 1.0
+            term_a = term_a * lam_a / k
+            cdf_a = cdf_a + term_a
+            going = u_a > cdf_a
+            if not going.all():
+                idx, u_a, lam_a, term_a, cdf_a = idx[going], u_a[going], lam_a[going], term_a[going], cdf_a[going]
         if not small.all():
             z = np.sqrt(2.0) * _erfinv(2.0 * u - 1.0)
             count = np.where(small, count, np.maximum(0.0, np.round(mean + np.sqrt(mean) * z)))
