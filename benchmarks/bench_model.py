@@ -56,19 +56,11 @@ def unpin(cpus):
         os.sched_setaffinity(0, cpus)
 
 
-def release(model):
-    """Let a finished model be freed: Mesa 3.3's Agent._ids holds every model forever (mesa issue #3179), which
-    at 100,000 worlds leaks ~1.7 GB per repeat and skews the later figures."""
-    import mesa
-
-    mesa.Agent._ids.pop(model, None)
-
-
 def bench_model(worlds_list, repeats):
     sys.path.insert(0, str(ROOT))
     from simulator.model import LeverageModel
 
-    release(LeverageModel(worlds=10, seed=0, weeks=4).run())  # warm up imports and caches
+    LeverageModel(worlds=10, seed=0, weeks=4).run()  # warm up imports and caches
     print(f"\n(a) Model stepping, one core, {WEEKS} weeks, best of {repeats} "
           f"(default = record and event log on; lean = record=False, log_events=False)")
     print(f"{'worlds':>8} {'settings':>8} {'build s':>9} {'run s':>9} {'ms/week':>9} {'world-weeks/s':>14}  target")
@@ -84,7 +76,6 @@ def bench_model(worlds_list, repeats):
                 done = time.perf_counter()
                 builds.append(built - started)
                 runs.append(done - built)
-                release(model)
                 del model
             best = min(runs)
             rate = worlds * WEEKS / best
