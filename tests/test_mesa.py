@@ -71,3 +71,13 @@ def test_unknown_parameter_is_refused_with_suggestion():
         LeverageModel(us_troop_iraq=100)
     with pytest.raises(UserError, match="range"):
         LeverageModel(iran_power_share=0.9)
+
+
+def test_a_finished_model_can_be_freed():
+    """Mesa 3.3 keeps models alive through a class-level id counter; ours releases it (sweeps build many models)."""
+    import gc
+    import weakref
+
+    ref = weakref.ref(LeverageModel(worlds=10, seed=1, weeks=3).run())
+    gc.collect()
+    assert ref() is None, "the model is still referenced after it went out of scope"
