@@ -32,7 +32,6 @@ from .random_streams import RandomStreams
 from .results import Recorder
 
 DEFAULT_START = dt.date(2024, 1, 15)
-LOGGED_CHOICES = {"us.retaliation": "retaliation", "iran.direction": "direction", "iraq.exit_stance": "stance"}
 RESOLVE_ORDER = (presence, energy, dollar, violence, politics, pmu)
 REPORTED = ["us_troops_iraq", "us_troops_syria", "attacks_per_week", "us_strikes_per_week", "us_casualties_per_week",
             "dollar_access", "parallel_rate", "waiver_active", "iran_power_share", "power_shortfall",
@@ -97,6 +96,7 @@ class LeverageModel(mesa.Model):
         energy.balance_power(self, 0)  # week 0 shows the January power situation and revenue
         self.iran.revenue_from_iraq = energy.iran_revenue(self, energy.weekly_payment(self)[2])
 
+        self._logged_choices = narrative.logged_choices(self)
         self.recorder = Recorder(self.weeks, self.worlds) if record else None
         self.datacollector = mesa.DataCollector(model_reporters={name: partial(world_mean, name) for name in REPORTED})
         self._record()
@@ -143,18 +143,12 @@ class LeverageModel(mesa.Model):
     def events_frame(self):
         return self.log.to_frame(self.calendar)
 
-    def _choices(self) -> dict:
-        actors = {"us": self.us, "iran": self.iran, "iraq": self.iraq}
-        out = {key: getattr(actors[key.split(".")[0]], attr) for key, attr in LOGGED_CHOICES.items()}
-        out.update({f.decision: f.posture for f in self.factions})
-        return out
+    def _choices(self) -> list:
+        return [getattr(agent, attribute) for _, agent, attribute, _, _ in self._logged_choices]
 
-    def _log_choices(self, week: int, before: dict) -> None:
-        for key, new in self._choices().items():
-            actor = key.split(".")[0] if not key.startswith("militia") else key.rsplit(".", 1)[1]
-            texts = narrative.CHOICES[key.rsplit(".", 1)[0] if key.startswith("militia") else key]
-            self.log.changes(week, before[key], new, actor, key, lambda i, t=texts, a=actor: t[i].format(
-                faction=narrative.FACTION_NAMES.get(a, a)))
+    def _log_choices(self, week: int, before: list) -> None:
+        for (decision, agent, attribute, actor, texts), old in zip(self._logged_choices, before):
+            self.log.changes(week, old, getattr(agent, attribute), actor, decision, texts.__getitem__)
 
     def _record(self) -> None:
         if self.recorder is not None:

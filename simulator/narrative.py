@@ -12,3 +12,14 @@ CHOICES = {
 }
 FACTION_NAMES = {"kataib_hezbollah": "Kata'ib Hezbollah", "hardline_allies": "Other hardline factions",
                  "state_aligned": "State-aligned PMU factions"}
+
+
+def logged_choices(model) -> list[tuple]:
+    """(decision, agent, attribute, actor label, text per option) for every choice whose changes are logged."""
+    out = [("us.retaliation", model.us, "retaliation", "us", CHOICES["us.retaliation"]),
+           ("iran.direction", model.iran, "direction", "iran", CHOICES["iran.direction"]),
+           ("iraq.exit_stance", model.iraq, "stance", "iraq", CHOICES["iraq.exit_stance"])]
+    for f in model.factions:
+        texts = tuple(t.format(faction=FACTION_NAMES[f.name]) for t in CHOICES["militia.posture"])
+        out.append((f.decision, f, "posture", f.name, texts))
+    return out
