@@ -167,6 +167,14 @@ class _Sub:
         return self.src.where(self.path + key)
 
 
+def _known(value, names, where: str, what: str, expected: str):
+    """`value` if it is one of `names`, else a UserError suggesting the closest."""
+    if value not in names:
+        raise UserError(f"{where}: unknown {what} {value!r}.{closest(str(value), names)} Expected {expected}: "
+                        f"{', '.join(names)}.")
+    return value
+
+
 def _number(value, where, low=None, high=None) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise UserError(f"{where}: expected a number, found {value!r}.")
@@ -209,10 +217,7 @@ def _event(raw, i, src):
         raise UserError(f"{src.where(path)}: expected an event mapping with at least 'action' and 'week' or 'when', "
                         f"found {raw!r}.")
     _no_unknown(raw, EVENT_KEYS, path, src)
-    action = raw.get("action")
-    if action not in ACTIONS:
-        raise UserError(f"{src.where(path + ('action',))}: unknown action {action!r}.{closest(str(action), ACTIONS)} "
-                        f"Expected one of: {', '.join(ACTIONS)}.")
+    action = _known(raw.get("action"), ACTIONS, src.where(path + ("action",)), "action", "one of")
     name = raw.get("name", action)
     if not isinstance(name, str):
         raise UserError(f"{src.where(path + ('name',))}: expected text, found {name!r}.")
@@ -241,11 +246,8 @@ def _event(raw, i, src):
             raise UserError(f"{src.where(wpath)}: expected a condition like {{metric: parallel_rate, above: 1800, "
                             f"for_weeks: 3}}, found {cond!r}.")
         _no_unknown(cond, WHEN_KEYS, wpath, src)
-        metric = cond.get("metric")
-        if metric not in METRICS:
-            raise UserError(f"{src.where(wpath + ('metric',))}: unknown metric {metric!r}."
-                            f"{closest(str(metric), METRICS)} Expected one of the recorded metrics: "
-                            f"{', '.join(METRICS)}.")
+        metric = _known(cond.get("metric"), METRICS, src.where(wpath + ("metric",)), "metric",
+                        "one of the recorded metrics")
         if "above" not in cond and "below" not in cond:
             raise UserError(f"{src.where(wpath)}: a condition needs 'above' or 'below' (or both), found neither.")
         when = Trigger(metric,
