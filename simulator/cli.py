@@ -95,6 +95,22 @@ def _stderr_console():
 
 
 @cli.command()
+@click.argument("sweep_file", metavar="SWEEP")
+@click.option("--out", "out", type=str, help="Folder for the results (default outputs/sweeps/<name>/<timestamp>/).")
+@click.option("--workers", type=int, help="Local worker processes (default: all cores).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on an existing Dask cluster, e.g. tcp://host:8786.")
+@click.option("--local-cluster", type=int, metavar="N", help="Start a local Dask cluster of N workers for this run.")
+@click.option("--resume", is_flag=True, help="Finish an interrupted sweep in --out without redoing finished chunks.")
+@click.option("--chunk-worlds", type=int, help="Worlds per chunk (default: the sweep file's, else 10,000).")
+def sweep(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worlds):
+    """Run the parameter sweep in SWEEP (a YAML file, see configs/sweeps/), saving each chunk as it finishes."""
+    from .sweeps.cli_support import run_sweep_command
+
+    code = run_sweep_command(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worlds)
+    sys.exit(code)
+
+
+@cli.command()
 @click.argument("scenario_files", metavar="SCENARIO...", nargs=-1, required=True)
 def validate(scenario_files):
     """Check scenario files without running them."""

@@ -67,7 +67,8 @@ class LeverageModel(mesa.Model):
     """
 
     def __init__(self, worlds: int = 1, seed: int | None = None, weeks: int = 104, start_date=DEFAULT_START,
-                 events=(), world_ids=None, record: bool = True, log_events: bool = True, **parameter_values):
+                 events=(), world_ids=None, record: bool = True, log_events: bool = True,
+                 allow_outside_range: bool = False, **parameter_values):
         if seed is None:
             seed = secrets.randbits(63)
         super().__init__(seed=int(seed))
@@ -79,7 +80,7 @@ class LeverageModel(mesa.Model):
         self.week = 0
         self.calendar = Calendar(start_date if isinstance(start_date, dt.date) else dt.date.fromisoformat(start_date))
         self.world_ids = np.arange(self.worlds) if world_ids is None else np.asarray(world_ids, dtype=np.int64)
-        self.p = Params(parameters.resolve(parameter_values, self.worlds, where="LeverageModel"))
+        self.p = Params(parameters.resolve(parameter_values, self.worlds, "LeverageModel", allow_outside_range))
         self.streams = RandomStreams(self.seed, self.world_ids)
         self.constraints = Constraints(self.worlds)
         self.schedule_events = EventSchedule(list(events), self.worlds)

@@ -91,11 +91,11 @@ def check_value(name: str, value, where: str, allow_outside_range: bool = False)
     return float(arr) if arr.ndim == 0 else arr
 
 
-def resolve(overrides: dict, worlds: int, where: str = "parameters") -> dict:
+def resolve(overrides: dict, worlds: int, where: str = "parameters", allow_outside_range: bool = False) -> dict:
     """Defaults updated with checked overrides; each value a float or an array with one entry per world."""
     values = defaults()
     for name, value in overrides.items():
-        v = check_value(name, value, where)
+        v = check_value(name, value, where, allow_outside_range)
         if isinstance(v, np.ndarray) and v.shape != (worlds,):
             raise UserError(f"{where}: parameter {name!r} has {v.size} values, expected one number or {worlds} "
                             f"(one per world).")

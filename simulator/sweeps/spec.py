@@ -1,0 +1,208 @@
+"""Sweep files (configs/sweeps/*.yaml): a base scenario, the parameters to vary, a design, replications, a seed and
+the per-world outcomes to record. Every problem is a UserError naming the file, key and line."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UserError, closest
+from ..yaml_source import YamlSource
+from . import designs
+from .outcomes import NAMED, NEEDS_THRESHOLD, STATS, Outcome
+
+KEYS = {"name", "description", "scenario", "design", "samples", "replications", "seed", "weeks", "parameters",
+        "outcomes", "timeseries", "chunk_worlds", "allow_outside_range"}
+MAX_WORLDS = 100_000_000
+DEFAULT_CHUNK_WORLDS = 10_000
+
+
+@dataclass
+class SweepSpec:
+    name: str
+    description: str
+    path: Path
+    scenario: object  # scenario.Scenario
+    design: str
+    samples: int
+    replications: int
+    seed: int
+    weeks: int
+    parameters: dict  # name -> {"low", "high", "values"}
+    outcomes: dict  # name -> Outcome
+    timeseries: list = field(default_factory=list)
+    chunk_worlds: int = DEFAULT_CHUNK_WORLDS
+    allow_outside_range: bool = False
+
+    @property
+    def problem(self) -> dict:
+        names = list(self.parameters)
+        return {"num_vars": len(names), "names": names,
+                "bounds": [[self.parameters[n]["low"], self.parameters[n]["high"]] for n in names]}
+
+    @property
+    def points(self) -> int:
+        return designs.point_count(self.design, len(self.parameters), self.samples, self._value_lists())
+
+    @property
+    def worlds(self) -> int:
+        return self.points * self.replications
+
+    def _value_lists(self) -> dict:
+        return {i: spec["values"] for i, spec in enumerate(self.parameters.values()) if spec["values"] is not None}
+
+    def sample(self):
+        """The design points, (points, parameters), in the sampler's order."""
+        return designs.sample(self.design, self.problem, self.samples, self.seed, self._value_lists())
+
+    def digest(self) -> str:
+        h = hashlib.sha256(self.path.read_bytes())
+        h.update(self.scenario.digest().encode())
+        return h.hexdigest()
+
+
+def load(path) -> SweepSpec:
+    from .. import scenario as scenarios
+    from ..parameters import registry
+
+    path = Path(path)
+    src = YamlSource(path)
+    data = src.data
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a mapping of sweep keys ({', '.join(sorted(KEYS))}), found "
+                        f"{type(data).__name__ if data is not None else 'an empty file'}.")
+    for key in data:
+        if key not in KEYS:
+            raise UserError(f"{src.where((str(key),))}: unknown key {key!r}.{closest(str(key), KEYS)} Expected one of: "
+                            f"{', '.join(sorted(KEYS))}.")
+    for key in ("scenario", "design", "parameters", "outcomes"):
+        if key not in data:
+            raise UserError(f"{path}: missing key '{key}'. A sweep needs scenario, design, parameters and outcomes.")
+
+    base = data["scenario"]
+    if not isinstance(base, str):
+        raise UserError(f"{src.where(('scenario',))}: expected the path of a scenario file, found {base!r}.")
+    base_path = path.parent / base
+    if not base_path.is_file():
+        raise UserError(f"{src.where(('scenario',))}: the scenario file {base_path} does not exist. Expected a path "
+                        f"relative to {path.parent}.")
+    scenario = scenarios.load(base_path)
+
+    design = data["design"]
+    if design not in designs.METHODS:
+        raise UserError(f"{src.where(('design',))}: unknown design {design!r}.{closest(str(design), designs.METHODS)} "
+                        f"Expected one of: {', '.join(designs.METHODS)}.")
+    samples = _int(data.get("samples", 10), 1, 10_000_000, src.where(("samples",)))
+    if design == "sobol" and samples & (samples - 1):
+        raise UserError(f"{src.where(('samples',))}: a Sobol design needs a power of two (its convergence depends on "
+                        f"it), found {samples}. Expected for example {1 << samples.bit_length() - 1} or "
+                        f"{1 << samples.bit_length()}.")
+    allow = data.get("allow_outside_range", False)
+    if not isinstance(allow, bool):
+        raise UserError(f"{src.where(('allow_outside_range',))}: expected true or false, found {allow!r}.")
+
+    spec = SweepSpec(
+        name=str(data.get("name", path.stem)), description=str(data.get("description", "")).strip(), path=path,
+        scenario=scenario, design=design, samples=samples,
+        replications=_int(data.get("replications", 1), 1, 1_000_000, src.where(("replications",))),
+        seed=_int(data.get("seed", scenario.seed), 0, 2**63 - 1, src.where(("seed",))),
+        weeks=_int(data.get("weeks", scenario.weeks), 1, 1040, src.where(("weeks",))),
+        parameters=_parameters(data["parameters"], design, allow, src, registry()),
+        outcomes=_outcomes(data["outcomes"], src),
+        timeseries=_timeseries(data.get("timeseries", []), src),
+        chunk_worlds=_int(data.get("chunk_worlds", DEFAULT_CHUNK_WORLDS), 1, 1_000_000, src.where(("chunk_worlds",))),
+        allow_outside_range=allow,
+    )
+    if spec.worlds > MAX_WORLDS:
+        raise UserError(f"{path}: this sweep has {spec.points:,} design points x {spec.replications:,} replications = "
+                        f"{spec.worlds:,} worlds; expected at most {MAX_WORLDS:,}. Lower samples or replications.")
+    scenario.with_overrides(weeks=spec.weeks)  # refuses a horizon shorter than the scenario's events
+    return spec
+
+
+def _int(value, low, high, where) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {value!r}.")
+    return value
+
+
+def _parameters(raw, design, allow, src, registry) -> dict:
+    if raw == "all":
+        if design == "grid":
+            raise UserError(f"{src.where(('parameters',))}: 'all' parameters on a grid would be astronomically large; "
+                            f"expected a list of parameters for a grid, or another design.")
+        return {p.name: {"low": p.low, "high": p.high, "values": None}
+                for p in registry.values() if p.high > p.low and not p.initial}
+    if not isinstance(raw, dict) or not raw:
+        raise UserError(f"{src.where(('parameters',))}: expected a mapping like {{us_dollar_access: {{range: [0.3, 1.0]}}}}"
+                        f" or 'all', found {raw!r}.")
+    out = {}
+    for name, spec in raw.items():
+        where = src.where(("parameters", str(name)))
+        if name not in registry:
+            raise UserError(f"{where}: unknown parameter {name!r}.{closest(str(name), registry)} Run `sim params` for "
+                            f"the list.")
+        p = registry[name]
+        if not isinstance(spec, dict) or set(spec) - {"range", "values"} or len(spec) != 1:
+            raise UserError(f"{where}: expected {{range: [low, high]}} or {{values: [v1, v2, ...]}}, found {spec!r}.")
+        key = next(iter(spec))
+        numbers = spec[key]
+        if not isinstance(numbers, list) or not numbers or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
+            raise UserError(f"{src.where(('parameters', str(name), key))}: expected a list of numbers, found {numbers!r}.")
+        if key == "range" and (len(numbers) != 2 or numbers[0] >= numbers[1]):
+            raise UserError(f"{src.where(('parameters', str(name), key))}: expected [low, high] with low < high, found "
+                            f"{numbers!r}.")
+        if key == "values" and design != "grid":
+            raise UserError(f"{src.where(('parameters', str(name), key))}: value lists only work with design: grid; "
+                            f"a {design} design needs a range [low, high].")
+        low, high = min(numbers), max(numbers)
+        if not allow and (low < p.low or high > p.high):
+            raise UserError(f"{src.where(('parameters', str(name), key))}: {numbers!r} goes outside the documented range "
+                            f"of {name!r}, [{p.low:g}, {p.high:g}] {p.unit}. Expected values inside it, or "
+                            f"'allow_outside_range: true' to explore beyond it on purpose.")
+        out[name] = {"low": float(low), "high": float(high),
+                     "values": [float(v) for v in numbers] if key == "values" else None}
+    return out
+
+
+def _outcomes(raw, src) -> dict:
+    from ..metrics import METRICS
+
+    if not isinstance(raw, list) or not raw:
+        raise UserError(f"{src.where(('outcomes',))}: expected a list of named outcomes ({', '.join(NAMED)}) or "
+                        f"mappings {{name, metric, stat, threshold}}, found {raw!r}.")
+    out = {}
+    for i, item in enumerate(raw):
+        where = src.where(("outcomes", i))
+        if isinstance(item, str):
+            if item not in NAMED:
+                raise UserError(f"{where}: unknown named outcome {item!r}.{closest(item, NAMED)} Expected one of: "
+                                f"{', '.join(NAMED)}, or a mapping {{name, metric, stat, threshold}}.")
+            out[item] = NAMED[item]
+            continue
+        if not isinstance(item, dict) or set(item) - {"name", "metric", "stat", "threshold"} or "name" not in item:
+            raise UserError(f"{where}: expected {{name, metric, stat, threshold}}, found {item!r}.")
+        metric, stat, threshold = item.get("metric"), item.get("stat", "final"), item.get("threshold")
+        if metric not in METRICS:
+            raise UserError(f"{src.where(('outcomes', i, 'metric'))}: unknown metric {metric!r}."
+                            f"{closest(str(metric), METRICS)} Expected one of the recorded metrics (docs/model.md).")
+        if stat not in STATS:
+            raise UserError(f"{src.where(('outcomes', i, 'stat'))}: unknown statistic {stat!r}.{closest(str(stat), STATS)}"
+                            f" Expected one of: {', '.join(STATS)}.")
+        if (stat in NEEDS_THRESHOLD) != isinstance(threshold, (int, float)) or isinstance(threshold, bool):
+            raise UserError(f"{where}: statistic {stat!r} {'needs' if stat in NEEDS_THRESHOLD else 'takes no'} "
+                            f"numeric 'threshold', found {threshold!r}.")
+        out[str(item["name"])] = Outcome(metric, stat, None if threshold is None else float(threshold))
+    return out
+
+
+def _timeseries(raw, src) -> list:
+    from ..metrics import METRICS
+
+    if not isinstance(raw, list) or any(m not in METRICS for m in raw):
+        bad = next((m for m in raw if m not in METRICS), raw) if isinstance(raw, list) else raw
+        raise UserError(f"{src.where(('timeseries',))}: expected a list of metric names to keep week by week, found "
+                        f"{bad!r}.{closest(str(bad), METRICS)}")
+    return list(raw)
