@@ -35,8 +35,16 @@ def run_sweep_command(sweep_file, out, workers, scheduler, local_cluster, resume
         f"a local Dask cluster of {local_cluster} workers" if local_cluster else f"{workers or 'all'} local cores")
     click.echo(f"{spec.name}: {spec.design} design, {spec.points:,} points x {spec.replications:,} replications = "
                f"{spec.worlds:,} worlds of {spec.weeks} weeks, on {where}")
-    with _Progress(spec.name) as progress:
-        report = run_sweep(spec, out, workers, scheduler, local_cluster, resume, chunk_worlds, progress=progress)
+    try:
+        with _Progress(spec.name) as progress:
+            report = run_sweep(spec, out, workers, scheduler, local_cluster, resume, chunk_worlds, progress=progress)
+    except KeyboardInterrupt:
+        from .store import SweepFolder
+
+        saved = len(SweepFolder(out).finished())
+        click.echo(f"Interrupted: {saved} chunks are saved in {out}/. Finish with: sim sweep {sweep_file} --out {out} "
+                   f"--resume", err=True)
+        return 130
     rate = report.worlds / report.seconds if report.seconds else 0.0
     click.echo(f"{report.ran} chunks run, {report.skipped} already finished, {report.worlds:,} worlds in "
                f"{report.seconds:.1f} s ({rate:,.0f} worlds/s). Results: {report.folder}/")
