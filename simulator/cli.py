@@ -111,6 +111,21 @@ def sweep(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worl
 
 
 @cli.command()
+@click.argument("sweep_dir", metavar="SWEEP_DIR")
+@click.option("--method", type=click.Choice(["summary", "sobol", "morris", "prim"]), default="summary",
+              show_default=True, help="Summary by design point, Sobol indices, Morris screening or PRIM boxes.")
+@click.option("--outcome", help="Outcome to analyse (default: the sweep's first).")
+@click.option("--threshold", type=float, help="PRIM only: an outcome above this counts as a case (default 0.5).")
+@click.option("--out", "out", help="Folder for tables and figures (default SWEEP_DIR/analysis/).")
+def analyze(sweep_dir, method, outcome, threshold, out):
+    """Analyse the results of a sweep: tables to the terminal and CSV, figures as PNG."""
+    from .analysis import analyze as run_analysis
+
+    text, _ = run_analysis(sweep_dir, method=method, outcome=outcome, threshold=threshold, out_dir=out)
+    click.echo(text)
+
+
+@cli.command()
 @click.argument("scenario_files", metavar="SCENARIO...", nargs=-1, required=True)
 def validate(scenario_files):
     """Check scenario files without running them."""

@@ -207,3 +207,19 @@ def test_bad_command_lines(tmp_path, args, fragment):
 def test_shipped_sweeps_are_valid(name):
     spec = load(Path(__file__).resolve().parent.parent / "configs" / "sweeps" / f"{name}.yaml")
     assert spec.description and spec.worlds > 1000
+
+
+def test_analyze_command_on_a_sweep_folder(tmp_path):
+    out = tmp_path / "run"
+    assert sim(write(tmp_path, SMALL), "--out", out, "--workers", 1).exit_code == 0
+    summary = CliRunner().invoke(cli, ["analyze", str(out), "--outcome", "peak_parallel_rate"])
+    assert summary.exit_code == 0, summary.output
+    assert "rows: iran_power_share, columns: us_dollar_access" in summary.output, "the 2-D map is missing"
+    assert (out / "analysis" / "heatmap_peak_parallel_rate.png").exists()
+    prim = CliRunner().invoke(cli, ["analyze", str(out), "--method", "prim", "--outcome", "peak_parallel_rate",
+                                    "--threshold", "2300"])
+    assert prim.exit_code == 0 and "coverage" in prim.output, prim.output
+    wrong = CliRunner().invoke(cli, ["analyze", str(out), "--method", "sobol"])
+    assert wrong.exit_code == 2 and "Traceback" not in wrong.output and "grid" in wrong.output
+    missing = CliRunner().invoke(cli, ["analyze", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 2
