@@ -152,6 +152,7 @@ class LeverageModel(mesa.Model):
             self.log.changes(week, old, getattr(agent, attribute), actor, decision, texts.__getitem__)
 
     def _record(self) -> None:
+        """Store this week's metrics; with record=False (sweeps) nothing is kept, not even the DataCollector's means."""
         if self.recorder is not None:
             self.recorder.record(self, self.week)
-        self.datacollector.collect(self)
+            self.datacollector.collect(self)

@@ -72,7 +72,7 @@ class _Progress:
 
         self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("worlds, {task.fields[rate]} worlds/s"), TimeRemainingColumn(),
-                            console=Console(file=sys.stderr), transient=True)
+                            console=Console(file=sys.stderr), transient=True, refresh_per_second=2)
         self.bar.start()
         self.task = None
         self.started = time.perf_counter()

@@ -108,7 +108,8 @@ def run_sweep(spec, out, workers: int | None = None, scheduler: str | None = Non
     def done(task, result, error, trace):
         if error is None:
             index, table, timeseries = result
-            folder.write_chunk(index, table, timeseries)
+            if table is not None:  # else the worker saved it
+                folder.write_chunk(index, table, timeseries)
             report.worlds += task.stop - task.start
         else:
             folder.write_failure(task.index, error, trace)
@@ -124,6 +125,8 @@ def run_sweep(spec, out, workers: int | None = None, scheduler: str | None = Non
     elif workers == 1 or len(tasks) <= 1:
         executors.run_in_process(tasks, done)
     else:
+        for task in tasks:
+            task.write_to = str(folder.path)  # local workers share this disk
         executors.run_local_pool(tasks, done, workers)
     report.seconds = time.perf_counter() - started
     report.failed.update({i: e for i, e in folder.failed().items() if i not in report.failed})

@@ -28,10 +28,12 @@ class ChunkTask:
     outcomes: dict
     timeseries: list
     allow_outside_range: bool = False
+    write_to: str | None = None  # a sweep folder on a shared disk: the worker saves the chunk itself
 
 
 def run_chunk(task: ChunkTask):
-    """(index, per-world outcomes table, long time-series table or None)."""
+    """(index, per-world outcomes table, long time-series table or None); the tables are None when the worker has
+    saved them itself (task.write_to), which keeps the main process off the cores the workers need."""
     import pandas as pd
 
     from ..model import LeverageModel
@@ -65,4 +67,9 @@ def run_chunk(task: ChunkTask):
         weeks = model.week + 1
         timeseries = pd.DataFrame({"world": np.repeat(ids, weeks), "week": np.tile(np.arange(weeks), ids.size),
                                    **{n: np.stack(v).T.reshape(-1) for n, v in series.items()}})
+    if task.write_to is not None:
+        from .store import SweepFolder
+
+        SweepFolder(task.write_to).write_chunk(task.index, table, timeseries)
+        return task.index, None, None
     return task.index, table, timeseries
