@@ -90,6 +90,9 @@ def test_results_are_identical_across_executors_worker_counts_and_chunk_sizes(tm
                       dashboard_address=None) as cluster:
         result = sim(sweep, "--out", tmp_path / "dask", "--scheduler", cluster.scheduler_address)
         assert result.exit_code == 0, result.output
+    result = sim(sweep, "--out", tmp_path / "local dask", "--local-cluster", 2)
+    assert result.exit_code == 0, result.output
+    runs["local dask"] = []
     reference = results(tmp_path / "one process")
     assert len(reference) == 6 * 30 and reference["world"].is_unique
     for label in [*runs, "dask"]:
@@ -223,3 +226,17 @@ def test_analyze_command_on_a_sweep_folder(tmp_path):
     assert wrong.exit_code == 2 and "Traceback" not in wrong.output and "grid" in wrong.output
     missing = CliRunner().invoke(cli, ["analyze", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2
+
+
+def test_full_time_series_only_on_request(tmp_path):
+    text = SMALL.replace("chunk_worlds: 25", "chunk_worlds: 25\ntimeseries: [parallel_rate, attacks_per_week]")
+    out = tmp_path / "with_series"
+    assert sim(write(tmp_path, text), "--out", out, "--workers", 2).exit_code == 0
+    series = pd.read_parquet(out / "timeseries").sort_values(["world", "week"], ignore_index=True)
+    assert list(series.columns) == ["world", "week", "parallel_rate", "attacks_per_week"]
+    assert len(series) == 180 * 31 and series.groupby("world")["week"].max().eq(30).all()
+    peaks = series[series.week > 0].groupby("world")["parallel_rate"].max().to_numpy()  # outcomes cover weeks 1..T
+    np.testing.assert_allclose(peaks, results(out)["peak_parallel_rate"].to_numpy())
+    plain = tmp_path / "without"
+    assert sim(write(tmp_path, SMALL, "plain.yaml"), "--out", plain, "--workers", 1).exit_code == 0
+    assert not (plain / "timeseries").exists(), "time series must not be kept unless asked for"
