@@ -95,6 +95,21 @@ def _stderr_console():
 
 
 @cli.command()
+@click.argument("baseline", metavar="BASELINE")
+@click.argument("scenario_files", metavar="SCENARIO...", nargs=-1, required=True)
+@click.option("--worlds", type=int, help="Worlds in every scenario (default: the baseline's).")
+@click.option("--seed", type=int, help="Seed for every scenario (default: the baseline's).")
+@click.option("--out", "out", type=str, help="New folder (default outputs/compare/<names>/<timestamp>/).")
+@click.option("--no-figures", is_flag=True, help="Skip the overlay figures.")
+def compare(baseline, scenario_files, worlds, seed, out, no_figures):
+    """Compare scenarios with BASELINE on the same seed and worlds (paired, common random numbers)."""
+    from .comparison_folder import run_comparison
+
+    _, text = run_comparison(baseline, scenario_files, worlds=worlds, seed=seed, out=out, figures=not no_figures)
+    click.echo(text)
+
+
+@cli.command()
 @click.argument("sweep_file", metavar="SWEEP")
 @click.option("--out", "out", type=str, help="Folder for the results (default outputs/sweeps/<name>/<timestamp>/).")
 @click.option("--workers", type=int, help="Local worker processes (default: all cores).")

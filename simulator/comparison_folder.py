@@ -1,0 +1,57 @@
+"""`sim compare`: run a baseline and scenarios on the same seed and worlds, and write the comparison folder.
+
+DIR/comparison.csv and comparison.json (one row per scenario and headline), DIR/runs/<name>/ (each scenario's run
+folder, summaries included) and DIR/figures/ (overlays of all scenarios).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .errors import UserError
+
+
+def run_comparison(baseline_file: str, scenario_files, worlds=None, seed=None, out=None, figures=True):
+    """Returns (folder, terminal text)."""
+    import pandas as pd
+
+    from . import scenario as scenarios
+    from .compare import compare, text_table
+    from .output import write_run
+    from .runner import simulate
+    from .story import tell
+    from .summary import summarize
+
+    base = scenarios.load(baseline_file).with_overrides(worlds=worlds, seed=seed)
+    specs = [scenarios.load(f).with_overrides(worlds=base.worlds, seed=base.seed, weeks=base.weeks)
+             for f in scenario_files]
+    names = [base.name] + [s.name for s in specs]
+    if len(set(names)) != len(names):
+        raise UserError(f"sim compare: scenario names must differ to label the results, found {', '.join(names)}. "
+                        f"Expected distinct 'name:' keys in the files.")
+    folder = Path(out) if out else Path("outputs") / "compare" / f"{base.name}-vs-{'-'.join(names[1:])}" / \
+        dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    if folder.exists():
+        raise UserError(f"--out {folder}: this path already exists. Expected a new folder; nothing was overwritten.")
+
+    runs = {spec.name: simulate(spec) for spec in [base] + specs}
+    rows = [row for spec in specs for row in compare(runs[base.name].model, runs[spec.name].model, spec.name)]
+    folder.mkdir(parents=True)
+    for name, run in runs.items():
+        events = run.model.events_frame()
+        write_run(run, folder / "runs" / name, summarize(run.model), tell(run.model, events), events, figures=False)
+    pd.DataFrame(rows).to_csv(folder / "comparison.csv", index=False)
+    meta = {"baseline": base.name, "scenarios": names[1:], "seed": base.seed, "worlds": base.worlds,
+            "weeks": base.weeks, "rows": rows}
+    (folder / "comparison.json").write_text(json.dumps(meta, indent=2) + "\n")
+    if figures:
+        from .plots import write_overlays
+
+        write_overlays({n: r.model for n, r in runs.items()}, folder / "figures",
+                       f"{' vs '.join(names)} ({base.worlds} paired worlds, seed {base.seed})")
+    text = (f"Baseline {base.name} against {', '.join(names[1:])}: {base.worlds:,} paired worlds x {base.weeks} weeks, "
+            f"seed {base.seed}\n\n" + text_table(rows, base.name) + f"\n\nResults written to {folder}/ "
+            f"(comparison.csv, comparison.json, runs/, figures/)")
+    return folder, text
