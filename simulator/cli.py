@@ -37,13 +37,22 @@ def cli():
 @click.option("--out", "out", type=str, help="New folder for the results (default outputs/<scenario>/<timestamp>/).")
 @click.option("--csv", is_flag=True, help="Also write the time series and events as CSV.")
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figures.")
-def run(scenario_file, worlds, seed, weeks, out, csv, no_figures):
+@click.option("--predictions", "predictions_file", help="Reveal the predictions in this file (from `sim predict`).")
+def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_file):
     """Run SCENARIO (a YAML file) as a Monte Carlo ensemble, print a summary and write the results."""
     from . import scenario as scenarios
     from .output import choose_folder, write_run
 
     spec = scenarios.load(scenario_file).with_overrides(worlds=worlds, seed=seed, weeks=weeks)
     folder = choose_folder(spec.name, out)
+    guesses = None
+    if predictions_file:
+        from . import predictions
+
+        guesses = predictions.load(predictions_file)
+        if guesses["scenario"] != spec.name:
+            raise UserError(f"--predictions {predictions_file}: these predictions are for scenario "
+                            f"{guesses['scenario']!r}, not {spec.name!r}.")
     run_ = _simulate_with_progress(spec)
 
     from .story import tell
@@ -57,7 +66,10 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures):
                f"simulated in {run_.seconds:.2f} s\n")
     click.echo(text_table(run_.model, summary) + "\n")
     click.echo(story + "\n")
-    written = write_run(run_, folder, summary, story, events, csv=csv, figures=not no_figures)
+    if guesses is not None:
+        guesses["reveal"] = predictions.reveal(run_.model, guesses)
+        click.echo(predictions.reveal_text(guesses["reveal"]) + "\n")
+    written = write_run(run_, folder, summary, story, events, csv=csv, figures=not no_figures, predictions=guesses)
     click.echo(f"Results written to {written}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, "
                f"story.txt, manifest.json{', figures/' if not no_figures else ''}{', CSV copies' if csv else ''}).")
 
@@ -92,6 +104,40 @@ def _stderr_console():
     from rich.console import Console
 
     return Console(file=sys.stderr)
+
+
+@cli.command()
+@click.argument("scenario_file", metavar="SCENARIO")
+@click.option("--name", required=True, help="Student or group making the prediction.")
+@click.option("--set", "answers", multiple=True, metavar="KEY=VALUE",
+              help="A prediction without prompting (repeatable); keys: us_left_iraq, peak_parallel_rate, "
+                   "mean_attacks_per_week, iran_revenue.")
+@click.option("--file", "file", help="Predictions file (default predictions/<scenario>.json).")
+def predict(scenario_file, name, answers, file):
+    """Record predictions for SCENARIO's headline outcomes before running it (predict, then reveal)."""
+    from pathlib import Path
+
+    from . import predictions
+    from . import scenario as scenarios
+
+    spec = scenarios.load(scenario_file)
+    given = {}
+    for item in answers:
+        key, sep, value = item.partition("=")
+        try:
+            given[key.strip()] = float(value)
+        except ValueError:
+            raise UserError(f"command line, option --set {item!r}: expected KEY=NUMBER, found {value!r}.") from None
+        if not sep:
+            raise UserError(f"command line, option --set {item!r}: expected KEY=NUMBER.")
+    if not given:
+        click.echo(f"{spec.name}: {spec.title}\n{spec.description}\n")
+        for key, q in predictions.QUESTIONS.items():
+            given[key] = click.prompt(f"{q.label} ({q.unit})", type=click.FloatRange(q.low, q.high))
+    target = Path(file) if file else predictions.default_file(spec.name)
+    predictions.record(target, spec.name, name, given)
+    click.echo(f"Recorded {len(given)} predictions by {name} in {target}. Reveal with: sim run {scenario_file} "
+               f"--predictions {target}")
 
 
 @cli.command()

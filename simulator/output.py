@@ -79,7 +79,8 @@ def manifest(run) -> dict:
     }
 
 
-def write_run(run, folder: Path, summary: dict, story: str, events, csv: bool = False, figures: bool = True) -> Path:
+def write_run(run, folder: Path, summary: dict, story: str, events, csv: bool = False, figures: bool = True,
+              predictions: dict | None = None) -> Path:
     """Write the run into `folder` (which must not exist yet) and return it."""
     from .summary import summary_rows
 
@@ -98,6 +99,8 @@ def write_run(run, folder: Path, summary: dict, story: str, events, csv: bool = 
         _frame(summary_rows(summary)).to_csv(staging / "summary.csv", index=False)
         (staging / "story.txt").write_text(story + "\n")
         (staging / "manifest.json").write_text(json.dumps(manifest(run), indent=2, default=str) + "\n")
+        if predictions is not None:
+            (staging / "predictions.json").write_text(json.dumps(predictions, indent=2) + "\n")
         if figures:
             from .plots import write_figures
 
