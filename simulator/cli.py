@@ -156,6 +156,16 @@ def compare(baseline, scenario_files, worlds, seed, out, no_figures):
 
 
 @cli.command()
+@click.argument("folder", metavar="DIR")
+@click.option("--out", "out", help="HTML file or folder to write (default DIR/report.html; never overwritten).")
+def report(folder, out):
+    """Turn a run or comparison folder into one self-contained HTML debrief."""
+    from .report import build
+
+    click.echo(f"Report written to {build(folder, out)}")
+
+
+@cli.command()
 @click.argument("sweep_file", metavar="SWEEP")
 @click.option("--out", "out", type=str, help="Folder for the results (default outputs/sweeps/<name>/<timestamp>/).")
 @click.option("--workers", type=int, help="Local worker processes (default: all cores).")

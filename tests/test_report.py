@@ -1,0 +1,371 @@
+"""`sim report`'s engine: one self-contained HTML debrief from a run folder or a comparison folder.
+
+Run folders are made by the real `sim run`; the comparison folder is assembled by hand from run folders and a
+comparison.json that follows the documented contract, so these tests do not depend on `sim compare`'s code.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from simulator.cli import cli
+from simulator.errors import UserError
+from simulator.report import build
+
+ROOT = Path(__file__).resolve().parent.parent
+WITHDRAWAL = ROOT / "scenarios" / "withdrawal.yaml"
+WORLDS = "60"
+
+
+def sim_run(scenario: Path, out: Path, *extra) -> Path:
+    result = CliRunner().invoke(cli, ["run", str(scenario), "--worlds", WORLDS, "--out", str(out), *extra])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    """Real run folders: the shipped withdrawal scenario, and one extending it with a parameter override."""
+    tmp = tmp_path_factory.mktemp("report")
+    lowpower = tmp / "lowpower.yaml"
+    lowpower.write_text(f"extends: {WITHDRAWAL}\nname: lowpower\ntitle: Withdrawal with less Iranian power\n"
+                        f"description: What if Iran supplied less of Iraq's power when the US leaves?\n"
+                        f"parameters: {{iran_power_share: 0.3}}\n")
+    return {"tmp": tmp, "run": sim_run(WITHDRAWAL, tmp / "run"), "lowpower": sim_run(lowpower, tmp / "lowpower")}
+
+
+def copy_of(folder: Path, tmp_path: Path, name: str = "copy") -> Path:
+    return Path(shutil.copytree(folder, tmp_path / name))
+
+
+def section(page: str, ident: str) -> str:
+    """The plain text of one <section id=...> of the report (tags dropped, entities decoded, spaces collapsed)."""
+    match = re.search(rf'<section id="{ident}">(.*?)</section>', page, re.S)
+    assert match, f"no section {ident!r} in the report"
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
+
+
+def text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+@pytest.fixture(scope="module")
+def run_report(folders, tmp_path_factory):
+    folder = copy_of(folders["run"], tmp_path_factory.mktemp("run_report"))
+    path = build(folder)
+    return folder, path, path.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------- a run folder
+def test_writes_report_html_into_the_folder(run_report):
+    folder, path, page = run_report
+    assert path == folder / "report.html"
+    assert page.startswith("<!DOCTYPE html>")
+    head = text(page[:page.index("<main>")])
+    assert "withdrawal: US forces leave Iraq" in head
+    assert "60 worlds" in head and "104 weeks" in head and "seed 20240115" in head
+    assert "simulator 0.1.0" in head and "report written" in head
+
+
+def test_the_question_comes_from_the_scenario_file(run_report):
+    question = section(run_report[2], "question")
+    assert "US forces leave Iraq" in question
+    assert "Washington decides in February 2024 to pull all its forces out of Iraq" in question
+    assert "Does the US keep its leverage over Baghdad and Tehran once it has left?" in question
+
+
+def test_levers_with_week_and_calendar_date(run_report):
+    levers = section(run_report[2], "levers")
+    assert "US announces a withdrawal from Iraq over six months" in levers
+    assert "week 4 2024-02-12" in levers
+    assert "us_withdrawal" in levers and "US forces leave Iraq (Erbil included) over some weeks" in levers
+    assert "over_weeks = 26" in levers
+
+
+def test_headline_outcomes_with_uncertainty(run_report, folders):
+    outcomes = section(run_report[2], "outcomes")
+    summary = json.loads((folders["run"] / "summary.json").read_text())
+    assert "US troops in Iraq" in outcomes and "peak over the run" in outcomes
+    assert re.search(r"\d[\d,.]* \[\d[\d,.]*–\d[\d,.]*\]", outcomes), "a median with its 5-95% band"
+    for entry in summary["outcomes"].values():
+        assert entry["description"] in outcomes
+    left = summary["outcomes"]["us_left_iraq"]["probability"]
+    assert f"US forces left Iraq by the end {left:.0%}" in outcomes
+
+
+def test_leverage_matrix_over_time(run_report):
+    page = run_report[2]
+    leverage = section(page, "leverage")
+    matrices = re.findall(r'<table class="matrix">.*?</table>', page, re.S)
+    assert len(matrices) == 5  # weeks 0, 13, 26, 52 and 104
+    assert all(m.count("<tr>") == 3 for m in matrices)  # header and two rows: a 2x2 matrix
+    for week, date in ((0, "2024-01-15"), (13, "2024-04-15"), (26, "2024-07-15"), (52, "2025-01-13"),
+                       (104, "2026-01-12")):
+        assert f"week {week} ({date})" in leverage
+    for cell in ("US → Iraq", "Iran → Iraq", "Iran → US", "US → Iran"):
+        assert leverage.count(cell) == 5
+    assert '<img src="data:image/png;base64,' in re.search(r'<section id="leverage">.*?</section>', page, re.S)[0]
+
+
+def test_story_of_a_typical_world(run_report, folders):
+    story = section(run_report[2], "story")
+    lines = (folders["run"] / "story.txt").read_text().splitlines()
+    assert lines[0] in story  # "Story of a typical world (world N, ...)"
+    assert "US announces a withdrawal from Iraq over six months" in story
+    assert " ".join(lines[-1].split()) in story
+
+
+def test_assumptions_and_not_a_forecast(run_report):
+    page = run_report[2]
+    assumptions = section(page, "assumptions")
+    assert "does not forecast" in assumptions and "explores dynamics" in assumptions
+    assert "logit" in assumptions and "weekly steps" in assumptions and "January 2024" in assumptions
+    bullets = re.search(r'<section id="assumptions">.*?</section>', page, re.S)[0].count("<li>")
+    assert 4 <= bullets <= 8
+    assert "does not forecast" in text(page[:page.index("<main>")])  # said up front too
+
+
+def test_self_contained_and_printable(run_report):
+    page = run_report[2]
+    sources = re.findall(r'<img[^>]*\ssrc="([^"]*)"', page)
+    assert len(sources) >= 3  # key metrics, violence and leverage figures
+    for src in sources:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    for attribute, value in re.findall(r'\s(src|href)="([^"]*)"', page):
+        assert "http://" not in value and "https://" not in value, (attribute, value)
+        assert attribute != "href" or value.startswith("#")
+    assert "<script" not in page and "<link" not in page and "url(" not in page and "@import" not in page
+    assert "@media print" in page and "break-inside: avoid" in page
+
+
+def test_no_parameter_differs_in_a_shipped_scenario(run_report):
+    assert "Every parameter is at its default value" in section(run_report[2], "parameters")
+
+
+def test_never_overwrites(folders, tmp_path):
+    folder = copy_of(folders["run"], tmp_path)
+    first = build(folder)
+    before = first.read_bytes()
+    second = build(folder)
+    third = build(folder)
+    assert (first.name, second.name, third.name) == ("report.html", "report-2.html", "report-3.html")
+    assert first.read_bytes() == before
+    chosen = tmp_path / "debrief.html"
+    chosen.write_text("mine")
+    written = build(folder, out=chosen)
+    assert written == tmp_path / "debrief-2.html" and chosen.read_text() == "mine"
+    assert build(folder, out=tmp_path) == tmp_path / "report.html"  # an existing folder: report.html inside it
+
+
+# ---------------------------------------------------------------------------------------------- parameters
+def test_parameters_that_differ_with_provenance(folders, tmp_path):
+    page = build(copy_of(folders["lowpower"], tmp_path)).read_text()
+    parameters = section(page, "parameters")
+    row = re.search(r"iran_power_share .*?power needs", parameters)
+    assert row, parameters
+    assert "share of supply 0.375 0.3 the scenario file (parameters:)" in row[0]
+    assert "article, section 'The Dollar Trap': about 35 to 40 percent of Iraq's power needs" in row[0]
+    assert "world_gaza_war" not in parameters
+    assert "What if Iran supplied less of Iraq's power" in section(page, "question")
+    assert "US announces a withdrawal" in section(page, "levers")  # inherited from withdrawal.yaml
+
+
+def test_parameter_changed_by_a_lever_is_shown_as_a_change(folders, tmp_path):
+    folder = copy_of(folders["run"], tmp_path)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["events"].append({"name": "Gaza ceasefire", "description": "", "action": "gaza_ceasefire", "week": 20,
+                               "repeat": False, "every": None, "when": None, "options": {}})
+    manifest["parameters"]["world_gaza_war"] = 0.0  # the manifest holds the values at the end of the run
+    manifest["parameters"]["us_withdrawal_weeks"] = [20.0, 30.0] * 30  # a value per world
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    parameters = section(build(folder).read_text(), "parameters")
+    assert "Changed during the run by a lever" in parameters
+    assert re.search(r"world_gaza_war flag 1 0 week 20 \(2024-06-03\) \(Gaza ceasefire\)", parameters)
+    assert "one per world: 20 to 30" in parameters
+
+
+def test_scenario_file_gone_falls_back_to_the_manifest_title(folders, tmp_path):
+    folder = copy_of(folders["run"], tmp_path)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["scenario_files"] = [{"path": str(tmp_path / "gone.yaml"), "sha256": "0" * 64}]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    question = section(build(folder).read_text(), "question")
+    assert "US forces leave Iraq" in question and "no longer exists" in question
+
+
+def test_run_without_figures_gets_a_drawn_leverage_figure(folders, tmp_path):
+    folder = copy_of(folders["run"], tmp_path)
+    shutil.rmtree(folder / "figures")
+    page = build(folder).read_text()
+    leverage = re.search(r'<section id="leverage">.*?</section>', page, re.S)[0]
+    assert leverage.count('<img src="data:image/png;base64,') == 1
+    assert "drawn for this report" in leverage
+
+
+# --------------------------------------------------------------------------------------------- predictions
+PREDICTIONS = {
+    "scenario": "withdrawal",
+    "entries": [{"name": "Group A", "created": "2024-01-10T09:00:00+00:00",
+                 "predictions": {"us_left_iraq": 40, "peak_parallel_rate": 1650}},
+                {"name": "Sam", "created": "2024-01-10T09:05:00+00:00", "predictions": {"us_left_iraq": 100}}],
+    "reveal": [
+        {"name": "Group A", "outcome": "us_left_iraq", "label": "In what share of worlds have US forces left Iraq",
+         "unit": "% of worlds", "predicted": 40.0, "median": 100.0, "p5": 100.0, "p95": 100.0, "percentile": None,
+         "inside_band": False},
+        {"name": "Group A", "outcome": "peak_parallel_rate", "label": "Highest parallel exchange rate",
+         "unit": "IQD per USD", "predicted": 1650.0, "median": 1689.0, "p5": 1598.0, "p95": 1748.0,
+         "percentile": 30.0, "inside_band": True},
+        {"name": "Sam", "outcome": "us_left_iraq", "label": "In what share of worlds have US forces left Iraq",
+         "unit": "% of worlds", "predicted": 100.0, "median": 100.0, "p5": 100.0, "p95": 100.0, "percentile": None,
+         "inside_band": True},
+    ],
+}
+
+
+def test_predictions_section_when_present(folders, tmp_path):
+    folder = copy_of(folders["run"], tmp_path)
+    assert 'id="predictions"' not in build(folder).read_text()
+    (folder / "predictions.json").write_text(json.dumps(PREDICTIONS))
+    page = build(folder).read_text()
+    assert "Predictions and what the model says" in page
+    predictions = section(page, "predictions")
+    assert "Group A" in predictions and "Sam" in predictions
+    assert "Highest parallel exchange rate IQD per USD 1,650 1,689 [1,598–1,748] 30% inside the band" in predictions
+    assert "below the band" in predictions
+    assert "2 of 3 predictions fall inside the model's band" in predictions
+
+
+def test_predictions_not_yet_revealed(folders, tmp_path):
+    folder = copy_of(folders["run"], tmp_path)
+    (folder / "predictions.json").write_text(json.dumps({**PREDICTIONS, "reveal": []}))
+    predictions = section(build(folder).read_text(), "predictions")
+    assert "us_left_iraq = 40; peak_parallel_rate = 1,650" in predictions and "not been revealed" in predictions
+
+
+# --------------------------------------------------------------------------------------------- comparison
+def make_comparison(folders, tmp_path) -> Path:
+    """A comparison folder per the contract of `sim compare`: comparison.json, runs/<name>/ and figures/."""
+    out = tmp_path / "comparison"
+    shutil.copytree(folders["run"], out / "runs" / "withdrawal")
+    shutil.copytree(folders["lowpower"], out / "runs" / "lowpower")
+    common = {"scenario": "lowpower", "share_higher": 0.3, "share_lower": 0.45}
+    rows = [
+        {**common, "metric": "attacks_per_week", "statistic": "run_mean", "label": "Attacks on US forces",
+         "unit": "attacks per week", "baseline_value": 1.02, "scenario_value": 0.95, "mean_difference": -0.07,
+         "ci90_low": -0.21, "ci90_high": 0.07, "distinguishable": False, "better": "lower"},
+        {**common, "outcome": "dollar_access_restricted", "statistic": "probability",
+         "label": "Dollar access fell below 90% of normal", "unit": "share of worlds", "baseline_value": 0.83,
+         "scenario_value": 0.95, "mean_difference": 0.12, "ci90_low": 0.05, "ci90_high": 0.19,
+         "distinguishable": True, "better": None},
+        {**common, "metric": "parallel_rate", "statistic": "run_max", "label": "Peak parallel exchange rate",
+         "unit": "IQD per USD", "baseline_value": 1689.0, "scenario_value": 1831.0, "mean_difference": 142.0,
+         "ci90_low": 120.0, "ci90_high": 164.0, "distinguishable": True, "better": "lower"},
+    ]
+    (out / "comparison.json").write_text(json.dumps({"baseline": "withdrawal", "scenarios": ["lowpower"],
+                                                     "seed": 20240115, "worlds": 60, "weeks": 104, "rows": rows}))
+    return out
+
+
+def test_comparison_report(folders, tmp_path):
+    folder = make_comparison(folders, tmp_path)
+    path = build(folder)
+    assert path == folder / "report.html"
+    page = path.read_text()
+    assert "lowpower compared with withdrawal" in text(page[:page.index("<main>")])
+    question = section(page, "question")
+    assert "Washington decides in February 2024" in question and "What if Iran supplied less" in question
+    assert section(page, "levers").count("US announces a withdrawal from Iraq over six months") == 2
+    outcomes = section(page, "outcomes")
+    assert "paired" in outcomes
+    assert re.search(r"Attacks on US forces \(mean over the run\) attacks per week 1\.0 0\.9 -0\.07 "
+                     r"\[-0\.21, \+0\.07\] 30% / 45% not distinguishable from zero", outcomes), outcomes
+    assert "Dollar access fell below 90% of normal share of worlds 83% 95% +12.0 pts [+5.0 pts, +19.0 pts]" \
+        in outcomes
+    assert "Peak parallel exchange rate IQD per USD 1,689 1,831 +142 [+120, +164] 30% / 45% higher than " \
+           "the baseline: worse" in outcomes
+    assert "2 of 3 headlines differ" in outcomes
+    leverage = section(page, "leverage")
+    assert "withdrawal: " in leverage and "lowpower: " in leverage and "US → Iran" in leverage
+    assert page.count('<table class="matrix">') == 5
+    assert "US announces a withdrawal" in section(page, "story")
+    parameters = section(page, "parameters")
+    assert "Every parameter is at its default value" in parameters and "iran_power_share" in parameters
+    assert "does not forecast" in section(page, "assumptions")
+    sources = re.findall(r'<img[^>]*\ssrc="([^"]*)"', page)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert not any("http" in v for v in re.findall(r'\s(?:src|href)="([^"]*)"', page))
+
+
+def test_comparison_embeds_its_overlay_figures_and_predictions(folders, tmp_path):
+    folder = make_comparison(folders, tmp_path)
+    (folder / "figures").mkdir()
+    for name in ("leverage.png", "key_metrics.png"):
+        shutil.copy(folders["run"] / "figures" / name, folder / "figures" / f"compare_{name}")
+    (folder / "predictions.json").write_text(json.dumps(PREDICTIONS))
+    page = build(folder).read_text()
+    outcomes = re.search(r'<section id="outcomes">.*?</section>', page, re.S)[0]
+    leverage = re.search(r'<section id="leverage">.*?</section>', page, re.S)[0]
+    assert "compare_key_metrics.png" in outcomes and "compare_leverage.png" not in outcomes
+    assert leverage.count("<img") == 1 and "drawn for this report" not in leverage
+    assert "Group A" in section(page, "predictions")
+
+
+# -------------------------------------------------------------------------------------------------- bad input
+def test_missing_folder(tmp_path):
+    with pytest.raises(UserError, match=r"nowhere: no such folder.*`sim run`.*`sim compare`"):
+        build(tmp_path / "nowhere")
+
+
+def test_folder_without_manifest(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(UserError) as err:
+        build(tmp_path)
+    message = str(err.value)
+    assert str(tmp_path) in message and "manifest.json" in message and "comparison.json" in message
+    assert "notes.txt" in message and "`sim run`" in message and "`sim compare`" in message
+    assert not (tmp_path / "report.html").exists()
+
+
+@pytest.mark.parametrize("missing", ["manifest.json", "summary.json", "timeseries.parquet", "story.txt"])
+def test_run_folder_missing_a_file(folders, tmp_path, missing):
+    folder = copy_of(folders["run"], tmp_path)
+    (folder / missing).unlink()
+    with pytest.raises(UserError) as err:
+        build(folder)
+    message = str(err.value)
+    assert str(folder) in message and f"the file {missing} is missing" in message and "`sim run`" in message
+    assert not (folder / "report.html").exists()
+
+
+def test_broken_json(folders, tmp_path):
+    folder = copy_of(folders["run"], tmp_path)
+    (folder / "summary.json").write_text("{not json")
+    with pytest.raises(UserError, match=r"summary\.json, line 1: not valid JSON"):
+        build(folder)
+    (folder / "summary.json").write_text("{}")
+    with pytest.raises(UserError, match=r"summary\.json: the keys 'metrics', 'outcomes' are missing"):
+        build(folder)
+
+
+def test_comparison_missing_a_run(folders, tmp_path):
+    folder = make_comparison(folders, tmp_path)
+    shutil.rmtree(folder / "runs" / "lowpower")
+    with pytest.raises(UserError, match=r"names the scenario 'lowpower', but its run folder runs/lowpower/ is "
+                                        r"missing.*`sim compare`"):
+        build(folder)
+
+
+def test_bad_predictions_file(folders, tmp_path):
+    folder = copy_of(folders["run"], tmp_path)
+    (folder / "predictions.json").write_text(json.dumps({"scenario": "withdrawal", "entries": "Group A"}))
+    with pytest.raises(UserError, match=r"predictions\.json: expected 'entries' to be a list"):
+        build(folder)
