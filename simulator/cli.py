@@ -156,6 +156,17 @@ def compare(baseline, scenario_files, worlds, seed, out, no_figures):
 
 
 @cli.command()
+@click.option("--port", type=int, default=8765, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (127.0.0.1: this machine only).")
+def dashboard(port, host):
+    """Start the classroom dashboard (a Mesa SolaraViz page) and open it at http://HOST:PORT."""
+    from .dashboard import serve
+
+    click.echo(f"Classroom dashboard on http://{host}:{port} (Ctrl-C to stop)")
+    serve(port=port, host=host)
+
+
+@cli.command()
 @click.argument("folder", metavar="DIR")
 @click.option("--out", "out", help="HTML file or folder to write (default DIR/report.html; never overwritten).")
 def report(folder, out):
