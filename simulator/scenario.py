@@ -62,12 +62,8 @@ class Scenario:
 def load(path, _seen=()) -> Scenario:
     """Read, check and merge a scenario file (and the files it extends)."""
     path = Path(path)
-    src = YamlSource(path)
+    src = read_mapping(path, TOP_KEYS, "scenario")
     data = src.data
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a mapping of scenario keys ({', '.join(sorted(TOP_KEYS))}), "
-                        f"found {type(data).__name__ if data is not None else 'an empty file'}.")
-    _no_unknown(data, TOP_KEYS, (), src)
 
     if "extends" in data:
         parent_file = data["extends"]
@@ -116,6 +112,16 @@ def _check_horizon(events, weeks: int, cli: bool = False) -> None:
 
 
 # --------------------------------------------------------------------------------------------------- helpers
+def read_mapping(path: Path, keys: set, what: str) -> YamlSource:
+    """A YAML file that must be a mapping whose keys are all in `keys` (a scenario or a sweep file)."""
+    src = YamlSource(path)
+    if not isinstance(src.data, dict):
+        raise UserError(f"{path}: expected a mapping of {what} keys ({', '.join(sorted(keys))}), found "
+                        f"{type(src.data).__name__ if src.data is not None else 'an empty file'}.")
+    _no_unknown(src.data, keys, (), src)
+    return src
+
+
 def _no_unknown(data: dict, allowed: set, path: tuple, src: YamlSource) -> None:
     for key in data:
         if key not in allowed:

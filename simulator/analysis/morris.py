@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import UserError
+from .results import require_finite
 
 
 def morris_indices(problem: dict, X, y, seed: int | None = 1, num_levels: int = 4, num_resamples: int = 1000,
@@ -25,11 +26,7 @@ def morris_indices(problem: dict, X, y, seed: int | None = 1, num_levels: int = 
         raise UserError(f"Morris analysis: expected N x {d + 1} design rows of {d} parameters and one output per row, "
                         f"found X {x.shape} and {y.size} outputs. The rows must be Morris trajectories "
                         f"(SALib.sample.morris) in the sampler's order.")
-    bad = int(np.count_nonzero(~np.isfinite(y)))
-    if bad:
-        raise UserError(f"Morris analysis: {bad:,} of {y.size:,} outputs are empty or not finite; expected a number at "
-                        f"every design point (a 'first week' outcome is empty where it never happened, so analyse a "
-                        f"0/1 or numeric outcome instead).")
+    require_finite(y, "Morris")
     si = morris.analyze(problem, x, y, num_resamples=num_resamples, conf_level=conf_level, num_levels=num_levels,
                         seed=seed)
     return pd.DataFrame({"parameter": list(problem["names"]), "mu": np.asarray(si["mu"], dtype=float),

@@ -202,3 +202,12 @@ def noise_share(means) -> float:
     spread = float(np.var(m["mean"], ddof=1))
     noise = float(np.mean(m["sd"] ** 2 / m["n_value"]))
     return noise / spread if spread > 0 else float("nan")
+
+
+def require_finite(y, method: str) -> None:
+    """Refuse outputs with empty or infinite values: variance-based methods need a number at every design point."""
+    bad = int(np.count_nonzero(~np.isfinite(y)))
+    if bad:
+        raise UserError(f"{method} analysis: {bad:,} of {y.size:,} outputs are empty or not finite; expected a number "
+                        f"at every design point (a 'first week' outcome is empty where it never happened, so analyse a "
+                        f"0/1 or numeric outcome instead).")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import UserError
+from .results import require_finite
 
 
 def saltelli_problem(problem: dict, X, second_order: bool = True) -> str:
@@ -47,11 +48,7 @@ def sobol_indices(problem: dict, y, seed: int | None = 1, second_order: bool = T
         raise UserError(f"Sobol analysis: expected N x {step} outputs for {d} parameters"
                         f"{' with second order' if second_order else ''}, found {y.size}. The outputs must be one per "
                         f"design point of a Sobol (Saltelli) design, in the sampler's order.")
-    bad = int(np.count_nonzero(~np.isfinite(y)))
-    if bad:
-        raise UserError(f"Sobol analysis: {bad:,} of {y.size:,} outputs are empty or not finite; expected a number at "
-                        f"every design point (a 'first week' outcome is empty where it never happened, so analyse a "
-                        f"0/1 or numeric outcome instead).")
+    require_finite(y, "Sobol")
     if np.ptp(y) == 0:
         raise UserError(f"Sobol analysis: the outcome is {y[0]:g} at every design point, so no parameter explains any "
                         f"of its variance; expected an outcome that varies (try another outcome or wider ranges).")

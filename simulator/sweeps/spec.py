@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError, closest
-from ..yaml_source import YamlSource
 from . import designs
 from .outcomes import NAMED, NEEDS_THRESHOLD, STATS, Outcome
 
@@ -67,15 +66,8 @@ def load(path) -> SweepSpec:
     from ..parameters import registry
 
     path = Path(path)
-    src = YamlSource(path)
+    src = scenarios.read_mapping(path, KEYS, "sweep")
     data = src.data
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a mapping of sweep keys ({', '.join(sorted(KEYS))}), found "
-                        f"{type(data).__name__ if data is not None else 'an empty file'}.")
-    for key in data:
-        if key not in KEYS:
-            raise UserError(f"{src.where((str(key),))}: unknown key {key!r}.{closest(str(key), KEYS)} Expected one of: "
-                            f"{', '.join(sorted(KEYS))}.")
     for key in ("scenario", "design", "parameters", "outcomes"):
         if key not in data:
             raise UserError(f"{path}: missing key '{key}'. A sweep needs scenario, design, parameters and outcomes.")
