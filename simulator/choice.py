@@ -46,14 +46,10 @@ class Constraints:
         i = option_index(decision, option)
         self.forbidden_until[decision][i] = np.where(mask, until, self.forbidden_until[decision][i])
 
-    def release(self, decision: str, mask: np.ndarray) -> None:
-        """Lift forced options (for example when a truce is broken off early)."""
-        self.forced_until[decision] = np.where(mask, 0.0, self.forced_until[decision])
-
     def allowed(self, decision: str, week: int) -> np.ndarray:
         """Boolean (options, worlds): which options each world may choose this week."""
         allowed = self.forbidden_until[decision] <= week
-        forced_now = self.forced_until[decision] > week
+        forced_now = self.forced_now(decision, week)
         if forced_now.any():
             onehot = np.arange(allowed.shape[0])[:, None] == self.forced[decision][None, :]
             allowed = np.where(forced_now[None, :], onehot, allowed)

@@ -82,6 +82,8 @@ def manifest(run) -> dict:
 def write_run(run, folder: Path, summary: dict, story: str, events, csv: bool = False, figures: bool = True,
               predictions: dict | None = None) -> Path:
     """Write the run into `folder` (which must not exist yet) and return it."""
+    import pandas as pd
+
     from .summary import summary_rows
 
     folder = Path(folder)
@@ -96,7 +98,7 @@ def write_run(run, folder: Path, summary: dict, story: str, events, csv: bool = 
             series.to_csv(staging / "timeseries.csv", index=False)
             events.to_csv(staging / "events.csv", index=False)
         (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-        _frame(summary_rows(summary)).to_csv(staging / "summary.csv", index=False)
+        pd.DataFrame(summary_rows(summary)).to_csv(staging / "summary.csv", index=False)
         (staging / "story.txt").write_text(story + "\n")
         (staging / "manifest.json").write_text(json.dumps(manifest(run), indent=2, default=str) + "\n")
         if predictions is not None:
@@ -112,12 +114,6 @@ def write_run(run, folder: Path, summary: dict, story: str, events, csv: bool = 
         if staging.exists():
             shutil.rmtree(staging)
     return folder
-
-
-def _frame(rows):
-    import pandas as pd
-
-    return pd.DataFrame(rows)
 
 
 def _sha256(path) -> str:

@@ -103,12 +103,6 @@ def resolve(overrides: dict, worlds: int, where: str = "parameters", allow_outsi
     return values
 
 
-def table_rows() -> list[dict]:
-    return [{"name": p.name, "unit": p.unit, "default": p.default, "low": p.low, "high": p.high,
-             "provenance": p.provenance["kind"], "source": p.cite(), "description": p.description}
-            for p in registry().values()]
-
-
 def to_markdown() -> str:
     """The registry as the Markdown of docs/parameters.md."""
     lines = ["# Parameters", "",

@@ -66,32 +66,23 @@ def bullets(items) -> Raw:
 
 
 # ----------------------------------------------------------------------------------------------- number formats
-def fmt(value, unit: str = "") -> str:
-    """A value in the form a reader expects for its unit (as in the terminal summary)."""
+def fmt(value, unit: str = "", signed: bool = False) -> str:
+    """A value in the form a reader expects for its unit (as in the terminal summary); `signed` for differences,
+    where differences of shares are given in percentage points."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
-    value = float(value)
+    value, sign = float(value), "+" if signed else ""
     if unit in SHARE_UNITS:
-        return f"{value:.0%}"
+        return f"{100 * value:+.1f} pts" if signed else f"{value:.0%}"
     if unit.startswith("index"):
-        return f"{value:.2f}"
+        return f"{value:{sign}.{3 if signed else 2}f}"
     if unit in WHOLE_UNITS or abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.1f}"
+        return f"{value:{sign},.0f}"
+    return f"{value:{sign}.{2 if signed else 1}f}"
 
 
 def fmt_diff(value, unit: str = "") -> str:
-    """A signed difference; differences of shares in percentage points."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    value = float(value)
-    if unit in SHARE_UNITS:
-        return f"{100 * value:+.1f} pts"
-    if unit.startswith("index"):
-        return f"{value:+.3f}"
-    if unit in WHOLE_UNITS or abs(value) >= 1000:
-        return f"{value:+,.0f}"
-    return f"{value:+.2f}"
+    return fmt(value, unit, signed=True)
 
 
 def band(median, p5, p95, unit: str = "") -> str:
