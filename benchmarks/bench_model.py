@@ -6,7 +6,7 @@ Why: the model is meant to be cheap enough to run large ensembles interactively,
       plus model construction time on its own;
   (b) the wall time of `sim run scenarios/<name>.yaml` for every shipped scenario, as a subprocess with
       interpreter start included, with and without --no-figures;
-  (c) the import time of `simulator` and `simulator.cli` in a fresh interpreter, and which heavy modules
+  (c) the import time of `simulator` and `simulator.interfaces.cli` in a fresh interpreter, and which heavy modules
       (numpy, pandas, mesa, matplotlib) each import pulls in.
 Targets: `sim run` under 3 s wall on the 2-core dev machine; >= 1,000,000 world-weeks/s on one core at
 10,000 worlds. It prints figures, it asserts nothing.
@@ -129,7 +129,7 @@ print(elapsed, ",".join(m for m in {heavy!r} if m in sys.modules))
 def bench_imports(repeats):
     print(f"\n(c) Import time in a fresh interpreter (best of {repeats}), and heavy modules it loads")
     print(f"{'statement':<26} {'import ms':>10} {'with interpreter ms':>20}  heavy modules loaded")
-    for module in ("simulator", "simulator.cli"):
+    for module in ("simulator", "simulator.interfaces.cli"):
         probe = IMPORT_PROBE.format(module=module, heavy=HEAVY)
         inner, wall, heavy = [], [], ""
         for _ in range(repeats):

@@ -16,9 +16,9 @@ WORLDS, SEED = 200, 12345
 
 
 def compute() -> dict:
-    from simulator.runner import simulate
+    from simulator.output.run import simulate
     from simulator.scenario import load
-    from simulator.summary import summarize
+    from simulator.output.summary import summarize
 
     out = {}
     for name in SCENARIOS:

@@ -18,7 +18,7 @@ TEST_WORLDS = 600
 def run_scenario(name: str, worlds: int = TEST_WORLDS, seed: int | None = None):
     """The finished model of a shipped scenario (cached: treat it as read-only)."""
     from simulator import scenario
-    from simulator.runner import simulate
+    from simulator.output.run import simulate
 
     spec = scenario.load(SCENARIOS / f"{name}.yaml").with_overrides(worlds=worlds, seed=seed)
     return simulate(spec).model

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SCENARIOS, SHIPPED
-from simulator.cli import cli
-from simulator.model import REPORTED
+from simulator.interfaces.cli import cli
+from simulator.model.model import REPORTED
 
 SIM = Path(sys.executable).with_name("sim")
 REQUIRED_COLUMNS = ["world", "week", "date"] + REPORTED
@@ -56,7 +56,7 @@ def test_run_writes_a_complete_run_folder(tmp_path):
 
 
 def test_default_folder_is_new_each_time(tmp_path, monkeypatch):
-    import simulator.output as output
+    import simulator.output.run_folder as output
 
     monkeypatch.setattr(output, "DEFAULT_ROOT", tmp_path)
     for _ in range(2):
@@ -97,7 +97,7 @@ def test_shipped_scenarios_have_a_readable_description(name):
 
 
 def test_params_lists_every_parameter_with_provenance():
-    from simulator.parameters import registry
+    from simulator.model.parameters import registry
 
     result = invoke("params")
     assert result.exit_code == 0

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from simulator import LeverageModel
-from simulator.dashboard import levers, stats
+from simulator.interfaces.dashboard import levers, stats
 from simulator.errors import UserError
-from simulator.events import ScenarioEvent
-from simulator.metrics import METRICS
+from simulator.model.events import ScenarioEvent
+from simulator.model.metrics import METRICS
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -103,14 +103,14 @@ def test_fans_matrix_and_answers():
 
 
 def test_importing_the_package_starts_and_loads_nothing():
-    code = ("import sys, simulator.dashboard as d; "
+    code = ("import sys, simulator.interfaces.dashboard as d; "
             "assert not any(m.split('.')[0] in ('solara', 'matplotlib') or m.startswith('mesa.visualization') "
             "for m in sys.modules), sorted(sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def test_serve_refuses_a_bad_port():
-    from simulator.dashboard import serve
+    from simulator.interfaces.dashboard import serve
 
     with pytest.raises(UserError, match="port"):
         serve(port=70000)
@@ -124,7 +124,7 @@ def test_page_renders_steps_and_pulls_a_lever_without_a_browser():
     import ipywidgets
     import solara
 
-    from simulator.dashboard.app import Page
+    from simulator.interfaces.dashboard.app import Page
 
     _, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
 
@@ -187,7 +187,7 @@ def server(tmp_path):
     """The real dashboard server on a free loopback port, in its own process group; killed afterwards."""
     port = _free_port()
     log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-c", f"from simulator.dashboard import serve; serve(port={port})"],
+    proc = subprocess.Popen([sys.executable, "-c", f"from simulator.interfaces.dashboard import serve; serve(port={port})"],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                             env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"})
     url = f"http://127.0.0.1:{port}/"

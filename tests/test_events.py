@@ -7,8 +7,8 @@ import numpy as np
 
 from conftest import SCENARIOS
 from simulator import LeverageModel
-from simulator.events import ScenarioEvent, Trigger
-from simulator.runner import simulate
+from simulator.model.events import ScenarioEvent, Trigger
+from simulator.output.run import simulate
 from simulator.scenario import load
 
 WORLDS = 300

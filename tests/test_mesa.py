@@ -8,7 +8,7 @@ import pytest
 
 from simulator import LeverageModel
 from simulator.errors import UserError
-from simulator.model import REPORTED
+from simulator.model.model import REPORTED
 
 
 def test_stepping_by_hand_with_one_world():

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator import LeverageModel
-from simulator.events import ACTIONS, ScenarioEvent
-from simulator.parameters import registry
+from simulator.model.events import ACTIONS, ScenarioEvent
+from simulator.model.parameters import registry
 
 SHARES = ["dollar_access", "waiver_active", "iran_power_share", "power_shortfall", "salary_coverage", "exit_pressure",
           "public_discontent", "escalation", "leverage_us_over_iraq", "leverage_iran_over_iraq",

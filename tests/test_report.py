@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from simulator.cli import cli
+from simulator.interfaces.cli import cli
 from simulator.errors import UserError
-from simulator.report import build
+from simulator.interfaces.report import build
 
 ROOT = Path(__file__).resolve().parent.parent
 WITHDRAWAL = ROOT / "scenarios" / "withdrawal.yaml"

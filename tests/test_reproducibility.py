@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT, SCENARIOS
 from simulator import LeverageModel
-from simulator.metrics import METRICS
+from simulator.model.metrics import METRICS
 from simulator.scenario import load
 
 
@@ -24,7 +24,7 @@ def assert_same(a: dict, b: dict, weeks=slice(None)):
 
 
 def run_file(name, **overrides):
-    from simulator.runner import simulate
+    from simulator.output.run import simulate
 
     return simulate(load(SCENARIOS / f"{name}.yaml").with_overrides(**overrides)).model
 
@@ -65,7 +65,7 @@ def test_common_random_numbers_until_the_first_difference(tmp_path):
     late.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: late\nevents:\n"
                     "  - {action: revoke_waivers, week: 26}\n")
     base, changed = run_file("baseline", worlds=200), load(late)
-    from simulator.runner import simulate
+    from simulator.output.run import simulate
 
     changed = simulate(changed.with_overrides(worlds=200)).model
     a, b = all_series(base), all_series(changed)

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SCENARIOS
-from simulator.cli import cli
+from simulator.interfaces.cli import cli
 from simulator.sweeps import designs
 from simulator.sweeps.spec import load
 

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SCENARIOS, run_scenario
-from simulator.cli import cli
-from simulator.compare import HEADLINES, compare, paired
+from simulator.interfaces.cli import cli
+from simulator.comparison.statistics import HEADLINES, compare, paired
 
 
 def invoke(*args, input=None):

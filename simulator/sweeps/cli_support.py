@@ -39,7 +39,7 @@ def run_sweep_command(sweep_file, out, workers, scheduler, local_cluster, resume
         with _Progress(spec.name) as progress:
             report = run_sweep(spec, out, workers, scheduler, local_cluster, resume, chunk_worlds, progress=progress)
     except KeyboardInterrupt:
-        from .store import SweepFolder
+        from .folder import SweepFolder
 
         saved = len(SweepFolder(out).finished())
         click.echo(f"Interrupted: {saved} chunks are saved in {out}/. Finish with: sim sweep {sweep_file} --out {out} "

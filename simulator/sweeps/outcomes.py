@@ -50,7 +50,7 @@ class OutcomeTracker:
         return np.full(worlds, start)
 
     def update(self, model, week: int) -> None:
-        from ..metrics import METRICS
+        from ..model.metrics import METRICS
 
         for name, o in self.outcomes.items():
             v = np.asarray(METRICS[o.metric].read(model), dtype=float)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
-from .store import SweepFolder
+from .folder import SweepFolder
 from .worker import ChunkTask
 
 # Settings that must match between a sweep folder and a --resume of it.
@@ -28,7 +28,7 @@ class SweepReport:
 
 
 def manifest_for(spec, chunk_worlds: int) -> dict:
-    from ..output import versions
+    from ..output.run_folder import versions
 
     points = spec.points
     return {

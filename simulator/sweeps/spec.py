@@ -63,7 +63,7 @@ class SweepSpec:
 
 def load(path) -> SweepSpec:
     from .. import scenario as scenarios
-    from ..parameters import registry
+    from ..model.parameters import registry
 
     path = Path(path)
     src = scenarios.read_mapping(path, KEYS, "sweep")
@@ -160,7 +160,7 @@ def _parameters(raw, design, allow, src, registry) -> dict:
 
 
 def _outcomes(raw, src) -> dict:
-    from ..metrics import METRICS
+    from ..model.metrics import METRICS
 
     if not isinstance(raw, list) or not raw:
         raise UserError(f"{src.where(('outcomes',))}: expected a list of named outcomes ({', '.join(NAMED)}) or "
@@ -191,7 +191,7 @@ def _outcomes(raw, src) -> dict:
 
 
 def _timeseries(raw, src) -> list:
-    from ..metrics import METRICS
+    from ..model.metrics import METRICS
 
     if not isinstance(raw, list) or any(m not in METRICS for m in raw):
         bad = next((m for m in raw if m not in METRICS), raw) if isinstance(raw, list) else raw

@@ -68,7 +68,7 @@ def run_chunk(task: ChunkTask):
         timeseries = pd.DataFrame({"world": np.repeat(ids, weeks), "week": np.tile(np.arange(weeks), ids.size),
                                    **{n: np.stack(v).T.reshape(-1) for n, v in series.items()}})
     if task.write_to is not None:
-        from .store import SweepFolder
+        from .folder import SweepFolder
 
         SweepFolder(task.write_to).write_chunk(task.index, table, timeseries)
         return task.index, None, None

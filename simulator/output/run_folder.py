@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import UserError
+from ..errors import UserError
 
 DEFAULT_ROOT = Path("outputs")  # relative to where `sim` is run, like any CLI output
 VERSIONED = ("numpy", "pandas", "pyarrow", "mesa", "matplotlib", "yaml", "click")
@@ -42,7 +42,7 @@ def choose_folder(scenario_name: str, out: str | None) -> Path:
 def versions() -> dict:
     from importlib import metadata
 
-    from . import __version__
+    from .. import __version__
 
     out = {"simulator": __version__, "python": platform.python_version()}
     for module in VERSIONED:
@@ -104,7 +104,7 @@ def write_run(run, folder: Path, summary: dict, story: str, events, csv: bool = 
         if predictions is not None:
             (staging / "predictions.json").write_text(json.dumps(predictions, indent=2) + "\n")
         if figures:
-            from .plots import write_figures
+            from .figures import write_figures
 
             write_figures(model, staging / "figures", f"{run.scenario.name}: {run.scenario.title}")
         if folder.exists():

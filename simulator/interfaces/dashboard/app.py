@@ -1,6 +1,6 @@
 """The classroom page: Mesa's SolaraViz (play/step/reset and the parameter sliders in the sidebar) around the
-dashboard's own components. Run it with `sim dashboard`, `simulator.dashboard.serve()` or
-`solara run simulator.dashboard.app`. Importing this module builds no model and starts nothing.
+dashboard's own components. Run it with `sim dashboard`, `simulator.interfaces.dashboard.serve()` or
+`solara run simulator.interfaces.dashboard.app`. Importing this module builds no model and starts nothing.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import solara
 from mesa.visualization import SolaraViz, Slider
 
-from ..parameters import registry
+from ...model.parameters import registry
 from . import components as c
 from .model import DEFAULT_SEED, DEFAULT_WORLDS, ClassroomModel
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import UserError
-from ..events import ACTIONS
+from ...errors import UserError
+from ...model.events import ACTIONS
 
 ACTOR = "classroom"
 

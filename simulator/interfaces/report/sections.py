@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from ..metrics import KEY_METRICS, METRICS
+from ...model.metrics import KEY_METRICS, METRICS
 from .figures import leverage_png, matrix_weeks, quantiles_at
 from .folders import Comparison, Run, scenario_text
 from .page import (Raw, band, bullets, esc, figure, fmt, fmt_diff, join, number, paragraphs, table, tag)
@@ -212,7 +212,7 @@ def _fired(run: Run, e: dict) -> str:
 
 
 def _lever_action(e: dict) -> Raw:
-    from ..events import ACTIONS
+    from ...model.events import ACTIONS
 
     action = e.get("action", "?")
     help_text = ACTIONS[action].help if action in ACTIONS else "an action this version of the simulator does not know"
@@ -220,7 +220,7 @@ def _lever_action(e: dict) -> Raw:
 
 
 def _lever_options(e: dict) -> Raw:
-    from ..events import ACTIONS
+    from ...model.events import ACTIONS
 
     options = e.get("options") or {}
     if not options:
@@ -520,7 +520,7 @@ def differing_parameters(run: Run) -> tuple[list, list]:
     manifest['parameters'] holds the values at the end of the run, so a parameter a lever changed is shown at its
     starting value (the scenario's override, else the default) and, separately, with the change.
     """
-    from ..parameters import registry
+    from ...model.parameters import registry
 
     reg = registry()
     overrides = run.manifest.get("parameter_overrides") or {}

@@ -6,7 +6,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from .metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
+from ..model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
 
 QUANTILES = {"median": 0.5, "p5": 0.05, "p95": 0.95}
 COUNT_METRICS = ("attacks_per_week", "us_strikes_per_week", "us_casualties_per_week")

@@ -10,19 +10,19 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .errors import UserError
+from ..errors import UserError
 
 
 def run_comparison(baseline_file: str, scenario_files, worlds=None, seed=None, out=None, figures=True):
     """Returns (folder, terminal text)."""
     import pandas as pd
 
-    from . import scenario as scenarios
-    from .compare import compare, text_table
-    from .output import write_run
-    from .runner import simulate
-    from .story import tell
-    from .summary import summarize
+    from .. import scenario as scenarios
+    from .statistics import compare, text_table
+    from ..output.run_folder import write_run
+    from ..output.run import simulate
+    from ..output.story import tell
+    from ..output.summary import summarize
 
     base = scenarios.load(baseline_file).with_overrides(worlds=worlds, seed=seed)
     specs = [scenarios.load(f).with_overrides(worlds=base.worlds, seed=base.seed, weeks=base.weeks)
@@ -47,7 +47,7 @@ def run_comparison(baseline_file: str, scenario_files, worlds=None, seed=None, o
             "weeks": base.weeks, "rows": rows}
     (folder / "comparison.json").write_text(json.dumps(meta, indent=2) + "\n")
     if figures:
-        from .plots import write_overlays
+        from ..output.figures import write_overlays
 
         write_overlays({n: r.model for n, r in runs.items()}, folder / "figures",
                        f"{' vs '.join(names)} ({base.worlds} paired worlds, seed {base.seed})")

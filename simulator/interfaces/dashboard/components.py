@@ -10,7 +10,7 @@ from functools import partial
 import solara
 from mesa.visualization.utils import update_counter
 
-from ..errors import UserError
+from ...errors import UserError
 from . import charts, levers, stats
 
 SHOW_PULLED = 4  # rows of the levers-pulled table

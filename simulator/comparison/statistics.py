@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from .summary import OUTCOMES
+from ..output.summary import OUTCOMES
 
 Z90 = 1.6449  # two-sided 90% normal quantile
 

@@ -15,7 +15,7 @@ class Run:
 
 def simulate(scenario, progress=None, **model_options) -> Run:
     """Run `scenario` to its horizon. progress(week, weeks) is called after each week if given."""
-    from .model import LeverageModel
+    from ..model import LeverageModel
 
     started = time.perf_counter()
     model = LeverageModel(worlds=scenario.worlds, seed=scenario.seed, weeks=scenario.weeks,

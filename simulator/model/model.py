@@ -23,13 +23,13 @@ from .agents import Iran, IraqiGovernment, MilitiaFaction, UnitedStates
 from .calendar import Calendar
 from .channels import dollar, energy, politics, pmu, presence, violence
 from .choice import Constraints
-from .errors import UserError
+from ..errors import UserError
 from .event_log import EventLog
 from .events import EventSchedule
 from .factions import FACTIONS
 from .metrics import METRICS
 from .random_streams import RandomStreams
-from .results import Recorder
+from .recorder import Recorder
 
 DEFAULT_START = dt.date(2024, 1, 15)
 RESOLVE_ORDER = (presence, energy, dollar, violence, politics, pmu)

@@ -7,8 +7,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..metrics import LEVERAGE_METRICS, METRICS
-from ..summary import OUTCOMES, fmt
+from ...model.metrics import LEVERAGE_METRICS, METRICS
+from ...output.summary import OUTCOMES, fmt
 from .levers import ACTOR
 
 BANDS = (0.05, 0.25, 0.5, 0.75, 0.95)

@@ -6,7 +6,7 @@ import textwrap
 
 import numpy as np
 
-from .metrics import KEY_METRICS
+from ..model.metrics import KEY_METRICS
 
 QUIET_KINDS = {"strike", "casualties", "militia.posture.hardline_allies", "militia.posture.state_aligned"}
 FLAPPING_KINDS = {"us.retaliation", "iran.direction", "iraq.exit_stance", "militia.posture.kataib_hezbollah", "dollars",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..errors import UserError
+from ...errors import UserError
 from . import sections
 from .folders import Comparison, load
 from .page import document, join, tag

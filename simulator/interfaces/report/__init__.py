@@ -5,7 +5,7 @@ matrix over time, the story of a typical world, the parameters that differ from 
 the predictions made before the run (if any), and what the model assumes. Figures are embedded as data: URIs and the
 styles are inline, so the file opens offline, can be mailed as it is, and prints cleanly.
 
-    from simulator.report import build
+    from simulator.interfaces.report import build
     path = build("outputs/withdrawal/20240115-120000")   # -> .../report.html (never overwrites: report-2.html, ...)
 """
 

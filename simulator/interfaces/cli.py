@@ -7,7 +7,7 @@ import time
 
 import click
 
-from .errors import UserError
+from ..errors import UserError
 
 PROGRESS_AFTER_SECONDS = 0.5
 
@@ -40,14 +40,14 @@ def cli():
 @click.option("--predictions", "predictions_file", help="Reveal the predictions in this file (from `sim predict`).")
 def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_file):
     """Run SCENARIO (a YAML file) as a Monte Carlo ensemble, print a summary and write the results."""
-    from . import scenario as scenarios
-    from .output import choose_folder, write_run
+    from .. import scenario as scenarios
+    from ..output.run_folder import choose_folder, write_run
 
     spec = scenarios.load(scenario_file).with_overrides(worlds=worlds, seed=seed, weeks=weeks)
     folder = choose_folder(spec.name, out)
     guesses = None
     if predictions_file:
-        from . import predictions
+        from ..output import predictions
 
         guesses = predictions.load(predictions_file)
         if guesses["scenario"] != spec.name:
@@ -55,8 +55,8 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_fi
                             f"{guesses['scenario']!r}, not {spec.name!r}.")
     run_ = _simulate_with_progress(spec)
 
-    from .story import tell
-    from .summary import summarize, text_table
+    from ..output.story import tell
+    from ..output.summary import summarize, text_table
 
     summary = summarize(run_.model)
     events = run_.model.events_frame()
@@ -76,7 +76,7 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_fi
 
 def _simulate_with_progress(spec):
     """Run the ensemble; show a progress bar only if it is taking more than a moment."""
-    from .runner import simulate
+    from ..output.run import simulate
 
     started = time.perf_counter()
     state = {"bar": None, "task": None}
@@ -117,8 +117,8 @@ def predict(scenario_file, name, answers, file):
     """Record predictions for SCENARIO's headline outcomes before running it (predict, then reveal)."""
     from pathlib import Path
 
-    from . import predictions
-    from . import scenario as scenarios
+    from ..output import predictions
+    from .. import scenario as scenarios
 
     spec = scenarios.load(scenario_file)
     given = {}
@@ -149,7 +149,7 @@ def predict(scenario_file, name, answers, file):
 @click.option("--no-figures", is_flag=True, help="Skip the overlay figures.")
 def compare(baseline, scenario_files, worlds, seed, out, no_figures):
     """Compare scenarios with BASELINE on the same seed and worlds (paired, common random numbers)."""
-    from .comparison_folder import run_comparison
+    from ..comparison.runner import run_comparison
 
     _, text = run_comparison(baseline, scenario_files, worlds=worlds, seed=seed, out=out, figures=not no_figures)
     click.echo(text)
@@ -186,7 +186,7 @@ def report(folder, out):
 @click.option("--chunk-worlds", type=int, help="Worlds per chunk (default: the sweep file's, else 10,000).")
 def sweep(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worlds):
     """Run the parameter sweep in SWEEP (a YAML file, see configs/sweeps/), saving each chunk as it finishes."""
-    from .sweeps.cli_support import run_sweep_command
+    from ..sweeps.cli_support import run_sweep_command
 
     code = run_sweep_command(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worlds)
     sys.exit(code)
@@ -201,7 +201,7 @@ def sweep(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worl
 @click.option("--out", "out", help="Folder for tables and figures (default SWEEP_DIR/analysis/).")
 def analyze(sweep_dir, method, outcome, threshold, out):
     """Analyse the results of a sweep: tables to the terminal and CSV, figures as PNG."""
-    from .analysis import analyze as run_analysis
+    from ..analysis import analyze as run_analysis
 
     text, _ = run_analysis(sweep_dir, method=method, outcome=outcome, threshold=threshold, out_dir=out)
     click.echo(text)
@@ -211,7 +211,7 @@ def analyze(sweep_dir, method, outcome, threshold, out):
 @click.argument("scenario_files", metavar="SCENARIO...", nargs=-1, required=True)
 def validate(scenario_files):
     """Check scenario files without running them."""
-    from . import scenario as scenarios
+    from .. import scenario as scenarios
 
     for path in scenario_files:
         spec = scenarios.load(path)
@@ -224,7 +224,7 @@ def validate(scenario_files):
 @click.option("--actor", type=click.Choice(["us", "iran", "iraq", "pmu", "militia", "world"]), help="Only this actor.")
 def params(markdown, actor):
     """List every parameter with its unit, default, range and provenance."""
-    from .parameters import registry, to_markdown
+    from ..model.parameters import registry, to_markdown
 
     if markdown:
         click.echo(to_markdown(), nl=False)

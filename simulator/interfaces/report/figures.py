@@ -11,7 +11,7 @@ import io
 
 import numpy as np
 
-from ..metrics import LEVERAGE_METRICS, METRICS
+from ...model.metrics import LEVERAGE_METRICS, METRICS
 
 
 def matrix_weeks(weeks: int) -> list[int]:

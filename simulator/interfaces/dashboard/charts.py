@@ -10,7 +10,7 @@ import io
 
 import numpy as np
 
-from ..metrics import KEY_METRICS, METRICS
+from ...model.metrics import KEY_METRICS, METRICS
 from . import stats
 
 FAN_METRICS = KEY_METRICS  # nine headline metrics, 3 x 3

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from ..errors import UserError
+from ...errors import UserError
 
-APP = "simulator.dashboard.app"
+APP = "simulator.interfaces.dashboard.app"
 
 
 def solara_args(port: int, host: str) -> list[str]:

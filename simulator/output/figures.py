@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
+from ..model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
 
 FIGURES = {"key_metrics.png": (KEY_METRICS, (3, 3)),
            "leverage.png": (LEVERAGE_METRICS, (2, 2)),

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UserError
-from ..metrics import LEVERAGE_METRICS
+from ...errors import UserError
+from ...model.metrics import LEVERAGE_METRICS
 
 RUN_FILES = ("manifest.json", "summary.json", "timeseries.parquet", "story.txt")
 ORIGIN = "Expected a folder written by `sim run` (manifest.json, summary.json, ...) or by `sim compare` " \
@@ -143,7 +143,7 @@ def scenario_text(run: Run) -> dict:
 
 
 def _find_scenario_file(entry, folder: Path) -> Path | None:
-    from ..parameters import PROJECT_ROOT
+    from ...model.parameters import PROJECT_ROOT
 
     raw = entry.get("path") if isinstance(entry, dict) else entry
     if not raw:

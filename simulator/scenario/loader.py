@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError, closest
+from ..errors import UserError, closest
 from .yaml_source import YamlSource
 
 MAX_WORLDS = 1_000_000
@@ -199,7 +199,7 @@ def _list(data, key, src) -> list:
 
 
 def _parameters(data, src) -> dict:
-    from .parameters import check_value
+    from ..model.parameters import check_value
 
     values = data.get("parameters") or {}
     if not isinstance(values, dict):
@@ -215,8 +215,8 @@ def _parameters(data, src) -> dict:
 
 
 def _event(raw, i, src):
-    from .events import ACTIONS, ScenarioEvent, Trigger
-    from .metrics import METRICS
+    from ..model.events import ACTIONS, ScenarioEvent, Trigger
+    from ..model.metrics import METRICS
 
     path = ("events", i)
     if not isinstance(raw, dict):
@@ -268,9 +268,9 @@ def _event(raw, i, src):
 
 
 def _options(action, given, path, src) -> dict:
-    from .choice import DECISIONS
-    from .events import ACTIONS
-    from .parameters import check_value
+    from ..model.choice import DECISIONS
+    from ..model.events import ACTIONS
+    from ..model.parameters import check_value
 
     spec = ACTIONS[action].options
     if not isinstance(given, dict):
@@ -307,7 +307,7 @@ def _options(action, given, path, src) -> dict:
         raise UserError(f"{src.where(path + ('option',))}: decision {out['decision']!r} has options "
                         f"{', '.join(DECISIONS[out['decision']])}, found {out['option']!r}.")
     if action == "set_parameter":
-        from .parameters import check_name
+        from ..model.parameters import check_name
 
         if check_name(out["name"], src.where(path + ("name",))).initial:
             raise UserError(f"{src.where(path + ('name',))}: {out['name']!r} sets the initial state and cannot change "

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import UserError, closest
+from ..errors import UserError, closest
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REGISTRY_FILE = PROJECT_ROOT / "configs" / "parameters.yaml"
 
 

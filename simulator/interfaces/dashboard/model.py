@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from ..model import LeverageModel
+from ...model import LeverageModel
 
 DEFAULT_WORLDS = 300
 DEFAULT_SEED = 2024
