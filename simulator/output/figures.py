@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
+from .bands import date_axis, draw_band, first_week, quantiles
 
 FIGURES = {"key_metrics.png": (KEY_METRICS, (3, 3)),
            "leverage.png": (LEVERAGE_METRICS, (2, 2)),
@@ -27,25 +28,18 @@ def event_marks(model) -> list[tuple[int, str]]:
     return marks
 
 
-def band_panel(ax, model, name: str, marks, color="C0", label=None) -> None:
-    s = model.recorder.series(name).astype(float)
-    first = 1 if METRICS[name].unit.endswith("per week") else 0  # weekly counts start with the first week
-    s = s[first:]
-    dates = [model.calendar.date(w) for w in range(first, first + s.shape[0])]
-    q5, q25, q50, q75, q95 = np.quantile(s, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
-    if label is None:  # one scenario: median with 25-75% and 5-95% bands
-        ax.fill_between(dates, q5, q95, color=color, alpha=0.15, linewidth=0, label="5-95% of worlds")
-        ax.fill_between(dates, q25, q75, color=color, alpha=0.3, linewidth=0, label="25-75%")
-        ax.plot(dates, q50, color=color, linewidth=1.8, label="median")
-    else:  # several scenarios on one panel: median and 5-95% band each
-        ax.fill_between(dates, q5, q95, color=color, alpha=0.15, linewidth=0)
-        ax.plot(dates, q50, color=color, linewidth=1.8, label=f"{label} (median, 5-95%)")
+def band_panel(ax, model, name: str, marks, color="C0", label=None, index: int = 0) -> None:
+    """One metric of one model on `ax` through the shared band drawer, events as dashed lines."""
+    unit = METRICS[name].unit
+    weeks, q = quantiles(model.recorder.series(name), first_week(unit))
+    draw_band(ax, [model.calendar.date(int(w)) for w in weeks], q, color=color, label=label, index=index)
     for week, _ in marks:
         ax.axvline(model.calendar.date(week), color="0.3", linestyle="--", linewidth=0.9)
     ax.set_title(METRICS[name].description, fontsize=9)
-    ax.set_ylabel(METRICS[name].unit, fontsize=8)
+    ax.set_ylabel(unit, fontsize=8)
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.3)
+    date_axis(ax)
 
 
 def write_overlays(models: dict, folder: Path, title: str) -> list[Path]:
@@ -53,7 +47,6 @@ def write_overlays(models: dict, folder: Path, title: str) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -62,11 +55,9 @@ def write_overlays(models: dict, folder: Path, title: str) -> list[Path]:
         fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.9 * rows), sharex=True, squeeze=False)
         for ax, name in zip(axes.flat, names):
             for i, (label, model) in enumerate(models.items()):
-                band_panel(ax, model, name, [], color=f"C{i}", label=label)
+                band_panel(ax, model, name, [], color=f"C{i}", label=label, index=i)
                 for week, _ in event_marks(model):
                     ax.axvline(model.calendar.date(week), color=f"C{i}", linestyle="--", linewidth=0.9)
-            ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-            ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %y"))
         axes.flat[0].legend(fontsize=7, loc="best")
         fig.suptitle(title, fontsize=11)
         fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.08, hspace=0.3, wspace=0.28)
@@ -81,7 +72,6 @@ def write_figures(model, folder: Path, title: str) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -91,8 +81,6 @@ def write_figures(model, folder: Path, title: str) -> list[Path]:
         fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 2.9 * rows), sharex=True, squeeze=False)
         for ax, name in zip(axes.flat, names):
             band_panel(ax, model, name, marks)
-            ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-            ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %y"))
         axes.flat[0].legend(fontsize=7, loc="best")
         note = "; ".join(f"wk {w}: {label}" for w, label in marks)
         fig.suptitle(f"{title}  ({model.worlds} worlds, seed {model.seed})", fontsize=11)

@@ -11,6 +11,7 @@ import io
 import numpy as np
 
 from ...model.metrics import KEY_METRICS, METRICS
+from ...output.bands import date_axis, draw_band
 from . import stats
 
 FAN_METRICS = KEY_METRICS  # nine headline metrics, 3 x 3
@@ -30,7 +31,6 @@ def _dates(model, weeks):
 
 def fan_charts(model, names=FAN_METRICS, lever_weeks=(), cols: int = 3, dpi: int = 72) -> bytes:
     """Median with 25-75% and 5-95% bands over worlds, per metric, against dates; levers as dashed lines."""
-    from matplotlib.dates import DateFormatter, MonthLocator
     from matplotlib.figure import Figure
 
     rows = -(-len(names) // cols)
@@ -38,19 +38,16 @@ def fan_charts(model, names=FAN_METRICS, lever_weeks=(), cols: int = 3, dpi: int
     axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
     horizon = (np.datetime64(model.calendar.date(0)), np.datetime64(model.calendar.date(model.weeks)))
     for ax, name in zip(axes.flat, names):
-        weeks, (q5, q25, q50, q75, q95) = stats.fan(model, name)
+        weeks, q = stats.fan(model, name)
         dates = _dates(model, weeks)
-        ax.fill_between(dates, q5, q95, color=FAN_COLOR, alpha=0.15, linewidth=0, label="5-95% of worlds")
-        ax.fill_between(dates, q25, q75, color=FAN_COLOR, alpha=0.35, linewidth=0, label="25-75%")
-        ax.plot(dates, q50, color=FAN_COLOR, linewidth=1.8, label="median", marker="o" if len(dates) == 1 else None)
+        draw_band(ax, dates, q, color=FAN_COLOR)
         for week in lever_weeks:
             ax.axvline(np.datetime64(model.calendar.date(week)), color=LEVER_COLOR, linestyle="--", linewidth=1)
         ax.set_xlim(*horizon)
         ax.set_title(f"{METRICS[name].description} [{METRICS[name].unit}]", fontsize=9)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
-        ax.xaxis.set_major_locator(MonthLocator(bymonth=(1, 7)))
-        ax.xaxis.set_major_formatter(DateFormatter("%b %y"))
+        date_axis(ax)
     for ax in list(axes.flat)[len(names):]:
         ax.set_visible(False)
     fig.legend(*axes.flat[0].get_legend_handles_labels(), loc="upper right", ncols=3, fontsize=8, frameon=False)

@@ -8,10 +8,10 @@ from typing import NamedTuple
 import numpy as np
 
 from ...model.metrics import LEVERAGE_METRICS, METRICS
+from ...output.bands import first_week, quantiles
 from ...output.summary import OUTCOMES, fmt
 from .levers import ACTOR
 
-BANDS = (0.05, 0.25, 0.5, 0.75, 0.95)
 MATRIX = {  # (row: who holds the leverage, column: over whom) -> metric
     ("US", "Iraq"): "leverage_us_over_iraq", ("US", "Iran"): "leverage_us_over_iran",
     ("Iran", "Iraq"): "leverage_iran_over_iraq", ("Iran", "US"): "leverage_iran_over_us",
@@ -20,17 +20,9 @@ assert sorted(MATRIX.values()) == sorted(LEVERAGE_METRICS)
 _COUNT = re.compile(r"\s*\(\d+\)$")  # "US strikes militia targets in Iraq (3)" -> one row for all counts
 
 
-def first_week(name: str) -> int:
-    """Weekly counts start with week 1 (week 0 has none yet); levels start with week 0."""
-    return 1 if METRICS[name].unit.endswith("per week") else 0
-
-
 def fan(model, name: str):
-    """(weeks shown, quantiles) of a metric so far: quantiles is (5, weeks) for BANDS over worlds."""
-    series = model.recorder.series(name).astype(float)
-    start = min(first_week(name), len(series) - 1)
-    weeks = np.arange(start, len(series))
-    return weeks, np.quantile(series[start:], BANDS, axis=1)
+    """(weeks shown, quantiles) of a metric so far, through the shared band statistics."""
+    return quantiles(model.recorder.series(name), first_week(METRICS[name].unit))
 
 
 class Cell(NamedTuple):
