@@ -1,13 +1,8 @@
-"""`sim compare`: run a baseline and scenarios on the same seed and worlds, and write the comparison folder.
-
-DIR/comparison.csv and comparison.json (one row per scenario and headline), DIR/runs/<name>/ (each scenario's run
-folder, summaries included) and DIR/figures/ (overlays of all scenarios).
-"""
+"""`sim compare`: run a baseline and scenarios on the same seed and worlds, compare them and write the folder."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 from ..errors import UserError
@@ -15,14 +10,10 @@ from ..errors import UserError
 
 def run_comparison(baseline_file: str, scenario_files, worlds=None, seed=None, out=None, figures=True):
     """Returns (folder, terminal text)."""
-    import pandas as pd
-
     from .. import scenario as scenarios
+    from .folder import write
     from .statistics import compare, text_table
-    from ..output.run_folder import write_run
     from ..output.run import simulate
-    from ..output.story import tell
-    from ..output.summary import summarize
 
     base = scenarios.load(baseline_file).with_overrides(worlds=worlds, seed=seed)
     specs = [scenarios.load(f).with_overrides(worlds=base.worlds, seed=base.seed, weeks=base.weeks)
@@ -38,19 +29,7 @@ def run_comparison(baseline_file: str, scenario_files, worlds=None, seed=None, o
 
     runs = {spec.name: simulate(spec) for spec in [base] + specs}
     rows = [row for spec in specs for row in compare(runs[base.name].model, runs[spec.name].model, spec.name)]
-    folder.mkdir(parents=True)
-    for name, run in runs.items():
-        events = run.model.events_frame()
-        write_run(run, folder / "runs" / name, summarize(run.model), tell(run.model, events), events, figures=False)
-    pd.DataFrame(rows).to_csv(folder / "comparison.csv", index=False)
-    meta = {"baseline": base.name, "scenarios": names[1:], "seed": base.seed, "worlds": base.worlds,
-            "weeks": base.weeks, "rows": rows}
-    (folder / "comparison.json").write_text(json.dumps(meta, indent=2) + "\n")
-    if figures:
-        from ..output.figures import write_overlays
-
-        write_overlays({n: r.model for n, r in runs.items()}, folder / "figures",
-                       f"{' vs '.join(names)} ({base.worlds} paired worlds, seed {base.seed})")
+    write(folder, runs, rows, base.name, figures=figures)
     text = (f"Baseline {base.name} against {', '.join(names[1:])}: {base.worlds:,} paired worlds x {base.weeks} weeks, "
             f"seed {base.seed}\n\n" + text_table(rows, base.name) + f"\n\nResults written to {folder}/ "
             f"(comparison.csv, comparison.json, runs/, figures/)")

@@ -55,7 +55,7 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_fi
                             f"{guesses['scenario']!r}, not {spec.name!r}.")
     run_ = _simulate_with_progress(spec)
 
-    from ..output.story import tell
+    from ..output.story import render, tell
     from ..output.summary import summarize, text_table
 
     summary = summarize(run_.model)
@@ -65,7 +65,7 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_fi
     click.echo(f"{spec.worlds:,} worlds x {spec.weeks} weeks from {spec.start_date}, seed {spec.seed}; "
                f"simulated in {run_.seconds:.2f} s\n")
     click.echo(text_table(run_.model, summary) + "\n")
-    click.echo(story + "\n")
+    click.echo(render(story) + "\n")
     if guesses is not None:
         guesses["reveal"] = predictions.reveal(run_.model, guesses)
         click.echo(predictions.reveal_text(guesses["reveal"]) + "\n")

@@ -214,6 +214,12 @@ class ScenarioEvent:
     source: str = ""  # where it was declared (file, key, line), for error messages
     description: str = ""
 
+    def to_dict(self) -> dict:
+        """The event as plain data (for manifests): what a reader needs to show and re-create it."""
+        return {"name": self.name, "description": self.description, "action": self.action, "week": self.week,
+                "repeat": self.repeat, "every": self.every, "when": None if self.when is None else vars(self.when),
+                "options": {k: v.tolist() if hasattr(v, "tolist") else v for k, v in self.options.items()}}
+
 
 class EventSchedule:
     """Fires a scenario's events week by week, per world."""

@@ -81,6 +81,7 @@ class LeverageModel(mesa.Model):
         self.calendar = Calendar(start_date if isinstance(start_date, dt.date) else dt.date.fromisoformat(start_date))
         self.world_ids = np.arange(self.worlds) if world_ids is None else np.asarray(world_ids, dtype=np.int64)
         self.p = Params(parameters.resolve(parameter_values, self.worlds, "LeverageModel", allow_outside_range))
+        self.initial_parameters = dict(self.p)  # week-0 values (set_parameter replaces values, never mutates them)
         self.streams = RandomStreams(self.seed, self.world_ids)
         self.constraints = Constraints(self.worlds)
         self.schedule_events = EventSchedule(list(events), self.worlds)

@@ -25,8 +25,8 @@ VALUE_STATS = ("final", "mean", "max", "min", "sum")
 EVENT_STATS = ("ever_above", "ever_below", "final_above", "final_below")
 WEEK_STATS = ("first_week_above", "first_week_below")
 STATS = VALUE_STATS + EVENT_STATS + WEEK_STATS
-SHARE_LEVEL = 0.90  # the interval given for every share of worlds
-_Z = {0.90: 1.6448536269514722, 0.95: 1.959963984540054}
+LEVEL = 0.90  # the level of every interval the project reports (a share of worlds, a paired difference)
+Z = {0.90: 1.6448536269514722, 0.95: 1.959963984540054}  # two-sided normal quantiles
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def resolve(names) -> dict[str, Outcome]:
 
 
 # ------------------------------------------------------------------------------------------ shares and bands
-def share_interval(hits, level: float = SHARE_LEVEL) -> tuple[float, float, float]:
+def share_interval(hits, level: float = LEVEL) -> tuple[float, float, float]:
     """(share, low, high): the share of worlds in which something happened and its Wilson score interval.
 
     Wilson rather than the normal approximation: it stays inside [0, 1] and is honest when the share is 0 or 1."""
@@ -196,7 +196,7 @@ def share_interval(hits, level: float = SHARE_LEVEL) -> tuple[float, float, floa
     n = hits.size
     if n == 0:
         return math.nan, math.nan, math.nan
-    share, z = float(hits.mean()), _Z[level]
+    share, z = float(hits.mean()), Z[level]
     centre = (share + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return share, max(0.0, centre - half), min(1.0, centre + half)

@@ -13,32 +13,42 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from ..errors import UserError
+from ..model.units import fmt, fmt_band
+from ..model.outcomes import OUTCOMES, band, from_series, resolve, share_interval
 
 
 @dataclass(frozen=True)
 class Question:
-    label: str
-    unit: str
+    outcome: str  # a name in the outcome vocabulary (simulator/model/outcomes.py)
+    label: str  # the question as a student reads it
     low: float
     high: float
-    per_world: Callable  # model -> values per world (a share question uses 0/1 per world)
-    share: bool = False
+
+    @property
+    def share(self) -> bool:
+        """An event outcome: the answer is a share of worlds, asked and shown in percent."""
+        return OUTCOMES[self.outcome].is_event
+
+    @property
+    def unit(self) -> str:
+        return "% of worlds" if self.share else OUTCOMES[self.outcome].unit
+
+    @property
+    def hint(self) -> str:
+        return f"{self.low:g}-{self.high:g}"
 
 
 QUESTIONS = {
-    "us_left_iraq": Question("In what share of worlds have US forces left Iraq after two years", "% of worlds", 0, 100,
-                             lambda m: (m.recorder.series("us_troops_iraq")[-1] <= 0).astype(float), share=True),
-    "peak_parallel_rate": Question("Highest parallel exchange rate in a typical world", "IQD per USD", 1000, 10000,
-                                   lambda m: m.recorder.series("parallel_rate")[1:].max(0)),
-    "mean_attacks_per_week": Question("Attacks on US forces per week, on average over the run", "attacks per week",
-                                      0, 100, lambda m: m.recorder.series("attacks_per_week")[1:].mean(0)),
-    "iran_revenue": Question("Iran's revenue from Iraq, average over the run", "USD bn per year", 0, 40,
-                             lambda m: m.recorder.series("iran_revenue_from_iraq")[1:].mean(0)),
+    "us_left_iraq": Question("us_left_iraq", "In what share of worlds have US forces left Iraq at the end", 0, 100),
+    "peak_parallel_rate": Question("peak_parallel_rate", "Highest parallel exchange rate in a typical world", 1000,
+                                   10000),
+    "mean_attacks_per_week": Question("mean_attacks_per_week", "Attacks on US forces per week, on average over the "
+                                      "run", 0, 100),
+    "iran_revenue": Question("mean_iran_revenue", "Iran's revenue from Iraq, average over the run", 0, 40),
 }
 
 
@@ -86,21 +96,19 @@ def load(file: Path) -> dict:
 def reveal(model, data: dict) -> list[dict]:
     """Each prediction against the model: median and 5-95% band over worlds (for a share: the share itself with a
     90% interval), the prediction's percentile among worlds, and whether it falls inside the band."""
+    values = from_series(model.recorder.series, resolve(q.outcome for q in QUESTIONS.values()))
     rows = []
     for entry in data["entries"]:
         for key, predicted in entry["predictions"].items():
             q = QUESTIONS[key]
-            values = np.asarray(q.per_world(model), dtype=float)
             if q.share:
-                p = values.mean()
-                half = 1.6449 * np.sqrt(p * (1 - p) / values.size)
-                median, p5, p95 = 100 * p, 100 * max(0.0, p - half), 100 * min(1.0, p + half)
+                median, p5, p95 = (100 * v for v in share_interval(values[q.outcome]))
                 percentile = None
             else:
-                p5, median, p95 = np.quantile(values, [0.05, 0.5, 0.95])
-                percentile = float(np.mean(values <= predicted) * 100)
+                median, p5, p95 = band(values[q.outcome])
+                percentile = float(np.mean(values[q.outcome] <= predicted) * 100)
             rows.append({"name": entry["name"], "outcome": key, "label": q.label, "unit": q.unit,
-                         "predicted": float(predicted), "median": float(median), "p5": float(p5), "p95": float(p95),
+                         "predicted": float(predicted), "median": median, "p5": p5, "p95": p95,
                          "percentile": percentile, "inside_band": bool(p5 <= predicted <= p95)})
     return rows
 
@@ -111,6 +119,7 @@ def reveal_text(rows: list[dict]) -> str:
         where = "inside the band" if r["inside_band"] else ("above the band" if r["predicted"] > r["p95"]
                                                             else "below the band")
         rank = f", higher than {r['percentile']:.0f}% of worlds" if r["percentile"] is not None else ""
-        lines.append(f"  {r['name']}: {r['label']}: predicted {r['predicted']:,.1f}, model {r['median']:,.1f} "
-                     f"[{r['p5']:,.1f}-{r['p95']:,.1f}] {r['unit']} -> {where}{rank}")
+        unit = r["unit"]
+        lines.append(f"  {r['name']}: {r['label']}: predicted {fmt(r['predicted'], unit)}, model "
+                     f"{fmt_band(r['median'], r['p5'], r['p95'], unit)} {unit} -> {where}{rank}")
     return "\n".join(lines)

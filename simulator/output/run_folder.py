@@ -1,17 +1,31 @@
-"""Run folders: everything a run produced, written once into a new folder that never overwrites anything.
+"""The run folder: the one place that writes and reads what a run produced.
 
-The folder is assembled under a hidden temporary name beside its destination and renamed into place at the end,
-so a crash never leaves a half-written run that looks complete.
+Written once into a new folder that never overwrites anything: assembled under a hidden temporary name beside its
+destination and renamed into place at the end, so a crash never leaves a half-written run that looks complete.
+The manifest records everything a reader needs, so nothing is reconstructed or re-parsed later: the resolved
+scenario with its title and description, the parameter values at week 0 and those changed by the end, seed and
+versions, and the story of the typical world as records (story.txt is rendered from them).
+
+    folder/
+      manifest.json        what ran, with what, and the story records
+      summary.json/.csv    per metric and per outcome, over worlds
+      story.txt            the story, rendered for reading
+      timeseries.parquet   one row per (world, week), week 0 first
+      events.parquet       what happened, per world and week
+      predictions.json     predictions revealed against the run (sim run --predictions)
+      figures/*.png        median and bands over time
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
 import shutil
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +34,13 @@ from ..errors import UserError
 
 DEFAULT_ROOT = Path("outputs")  # relative to where `sim` is run, like any CLI output
 VERSIONED = ("numpy", "pandas", "pyarrow", "mesa", "matplotlib", "yaml", "click")
+REQUIRED = ("manifest.json", "summary.json", "timeseries.parquet", "story.txt")
+MANIFEST_KEYS = ("scenario", "seed", "worlds", "weeks", "start_date", "parameters", "story")
+ORIGIN = "Expected a folder written by `sim run` (manifest.json, summary.json, ...) or by `sim compare` " \
+         "(comparison.json and runs/)"
 
 
+# ------------------------------------------------------------------------------------------------------ writing
 def choose_folder(scenario_name: str, out: str | None) -> Path:
     """The run folder: `out` if given and new, else outputs/<scenario>/<timestamp>[-n]/."""
     if out is not None:
@@ -54,23 +73,30 @@ def versions() -> dict:
     return out
 
 
-def manifest(run) -> dict:
+def _plain(value):
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+def manifest(run, story: dict) -> dict:
     scenario, model = run.scenario, run.model
+    start = {k: _plain(v) for k, v in model.initial_parameters.items()}
+    changed = {k: _plain(v) for k, v in model.p.items()
+               if not np.array_equal(np.asarray(v), np.asarray(model.initial_parameters[k]))}
     return {
         "scenario": scenario.name,
         "title": scenario.title,
+        "description": scenario.description,
         "scenario_files": [{"path": str(f), "sha256": _sha256(f)} for f in scenario.files],
         "scenario_sha256": scenario.digest(),
+        "resolved_scenario": scenario.to_dict(),
         "seed": model.seed,
         "worlds": model.worlds,
         "weeks": model.weeks,
         "start_date": model.calendar.start.isoformat(),
-        "parameters": {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in model.p.items()},
-        "parameter_overrides": {k: (v.tolist() if isinstance(v, np.ndarray) else v)
-                                for k, v in scenario.parameters.items()},
-        "events": [{"name": e.name, "description": e.description, "action": e.action, "week": e.week,
-                    "repeat": e.repeat, "every": e.every,
-                    "when": None if e.when is None else vars(e.when), "options": e.options} for e in scenario.events],
+        "parameters": start,
+        "parameters_at_end": changed,
+        "parameter_overrides": {k: _plain(v) for k, v in scenario.parameters.items()},
+        "story": story,
         "versions": versions(),
         "run_seconds": round(run.seconds, 4),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -79,11 +105,12 @@ def manifest(run) -> dict:
     }
 
 
-def write_run(run, folder: Path, summary: dict, story: str, events, csv: bool = False, figures: bool = True,
+def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool = False, figures: bool = True,
               predictions: dict | None = None) -> Path:
     """Write the run into `folder` (which must not exist yet) and return it."""
     import pandas as pd
 
+    from .story import render
     from .summary import summary_rows
 
     folder = Path(folder)
@@ -99,8 +126,8 @@ def write_run(run, folder: Path, summary: dict, story: str, events, csv: bool = 
             events.to_csv(staging / "events.csv", index=False)
         (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         pd.DataFrame(summary_rows(summary)).to_csv(staging / "summary.csv", index=False)
-        (staging / "story.txt").write_text(story + "\n")
-        (staging / "manifest.json").write_text(json.dumps(manifest(run), indent=2, default=str) + "\n")
+        (staging / "story.txt").write_text(render(story) + "\n")
+        (staging / "manifest.json").write_text(json.dumps(manifest(run, story), indent=2, default=str) + "\n")
         if predictions is not None:
             (staging / "predictions.json").write_text(json.dumps(predictions, indent=2) + "\n")
         if figures:
@@ -117,6 +144,133 @@ def write_run(run, folder: Path, summary: dict, story: str, events, csv: bool = 
 
 
 def _sha256(path) -> str:
-    import hashlib
-
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# ------------------------------------------------------------------------------------------------------ reading
+@dataclass
+class RunFolder:
+    """A run folder read back: manifest, summary and figures at once; the Parquet tables when asked for."""
+
+    folder: Path
+    manifest: dict
+    summary: dict
+    figures: dict = field(default_factory=dict)  # file name -> Path
+    predictions: dict | None = None
+
+    @property
+    def name(self) -> str:
+        return str(self.manifest["scenario"])
+
+    @property
+    def title(self) -> str:
+        return str(self.manifest.get("title") or "")
+
+    @property
+    def description(self) -> str:
+        return str(self.manifest.get("description") or "")
+
+    @property
+    def story(self) -> dict:
+        return self.manifest["story"]
+
+    @property
+    def events_declared(self) -> list[dict]:
+        """The scenario's events as resolved for the run (parents first)."""
+        return list((self.manifest.get("resolved_scenario") or {}).get("events") or [])
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date.fromisoformat(str(self.manifest["start_date"]))
+
+    def timeseries(self, columns: list[str] | None = None):
+        """timeseries.parquet (only `columns`, with world and week, if given)."""
+        wanted = None if columns is None else ["world", "week", *columns]
+        return read_parquet(self.folder / "timeseries.parquet", wanted or ["world", "week"], all_columns=wanted is None)
+
+    def events(self):
+        """events.parquet, or None when the run wrote none."""
+        path = self.folder / "events.parquet"
+        if not path.is_file():
+            return None
+        return read_parquet(path, ["world", "week", "actor", "kind", "description"])
+
+
+def read_run(folder, inside: str = "") -> RunFolder:
+    """The run folder at `folder`, checked; `inside` names the comparison folder it belongs to, for messages."""
+    folder = Path(folder)
+    origin = f"the comparison folder {inside} (written by `sim compare`)" if inside else "`sim run` or `sim compare`"
+    for name in REQUIRED:
+        if not (folder / name).is_file():
+            raise UserError(f"{folder}: the file {name} is missing. Expected a complete run folder "
+                            f"({', '.join(REQUIRED)}) as written by {origin}; point to the folder it created or run "
+                            f"the scenario again.")
+    manifest = read_json(folder / "manifest.json", MANIFEST_KEYS)
+    summary = read_json(folder / "summary.json", ("metrics", "outcomes"))
+    predictions = read_predictions(folder / "predictions.json") if (folder / "predictions.json").is_file() else None
+    return RunFolder(folder, manifest, summary, read_figures(folder / "figures"), predictions)
+
+
+def read_json(path: Path, keys: tuple = ()) -> dict:
+    """A JSON object written by the project, or a UserError naming the file and what is wrong with it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise UserError(f"{path}, line {err.lineno}: not valid JSON ({err.msg}). Expected the file as written by "
+                        f"`sim run` or `sim compare`; produce the folder again.") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UserError(f"{path}: could not be read ({err}). Expected the file as written by `sim run` or "
+                        f"`sim compare`.") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: expected a JSON object, found {type(data).__name__}. Expected the file as written "
+                        f"by `sim run` or `sim compare`.")
+    missing = [k for k in keys if k not in data]
+    if missing:
+        raise UserError(f"{path}: the key{'s' if len(missing) > 1 else ''} {', '.join(repr(k) for k in missing)} "
+                        f"{'are' if len(missing) > 1 else 'is'} missing; found {', '.join(map(repr, data)) or 'none'}. "
+                        f"Expected the file as written by this version of `sim run` or `sim compare`.")
+    return data
+
+
+def read_parquet(path: Path, columns: list[str], all_columns: bool = False):
+    """A Parquet table with at least `columns` (only those unless `all_columns`), or a UserError."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    try:
+        present = set(pq.read_schema(path).names)
+    except Exception as err:
+        raise UserError(f"{path}: not a readable Parquet file ({type(err).__name__}: {err}). Expected the file as "
+                        f"written by `sim run` or `sim compare`.") from None
+    missing = [c for c in columns if c not in present]
+    if missing:
+        raise UserError(f"{path}: the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                        f"{'are' if len(missing) > 1 else 'is'} missing. Expected a table as written by `sim run` or "
+                        f"`sim compare`.")
+    try:
+        return pd.read_parquet(path, columns=None if all_columns else columns)
+    except Exception as err:
+        raise UserError(f"{path}: damaged, its data could not be read ({type(err).__name__}: {err}). Expected the "
+                        f"file as written by `sim run` or `sim compare`; produce the folder again.") from None
+
+
+def read_figures(folder: Path) -> dict:
+    if not folder.is_dir():
+        return {}
+    return {p.name: p for p in sorted(folder.glob("*.png")) if _is_png(p)}
+
+
+def _is_png(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def read_predictions(path: Path) -> dict:
+    data = read_json(path)
+    for key in ("entries", "reveal"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
+            raise UserError(f"{path}: expected '{key}' to be a list of objects, found {value!r:.80}. Expected a "
+                            f"predictions file as written by `sim predict` and `sim run --predictions`.")
+        data[key] = value
+    return data

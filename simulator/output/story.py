@@ -25,29 +25,38 @@ def typical_world(model) -> int:
     return int(np.argmin(distance))
 
 
-def tell(model, events) -> str:
-    """A short narrative of the typical world, from its event log and its time series."""
+def tell(model, events) -> dict:
+    """The story of the typical world as records: which world, the happenings in order (week, date, actor, text),
+    whether more were left out, and a closing paragraph of numbers. `render` turns it into story.txt."""
     i = typical_world(model)
     world_id = int(model.world_ids[i])
     mine = events[(events["world"] == world_id) & ~events["kind"].isin(QUIET_KINDS)]
-    lines = [f"Story of a typical world (world {world_id}, the closest of {model.worlds} to the median on the key "
-             f"metrics):"]
-    told = 0
     rows = list(mine.itertuples(index=False))
+    lines, more = [], False
     for n, row in enumerate(rows):
         if row.kind in FLAPPING_KINDS:
             later = [r.week for r in rows[n + 1:] if r.kind == row.kind]
             if later and later[0] - row.week < MIN_PERSISTENCE:
                 continue
-        if told == MAX_LINES:
-            lines.append("  ... (the full list is in events.parquet)")
+        if len(lines) == MAX_LINES:
+            more = True
             break
-        lines.append(f"  {model.calendar.label(row.week)}: {row.description}")
-        told += 1
-    if told == 0:
-        lines.append("  No lever was pulled and no actor changed course for long.")
-    lines.append(textwrap.fill(_numbers(model, i), width=110, initial_indent="  ", subsequent_indent="  "))
-    return "\n".join(lines)
+        lines.append({"week": int(row.week), "date": model.calendar.date(int(row.week)).isoformat(),
+                      "actor": str(row.actor), "text": str(row.description)})
+    return {"world": world_id, "worlds": model.worlds, "lines": lines, "more": more, "numbers": _numbers(model, i)}
+
+
+def render(story: dict) -> str:
+    """story.txt: the heading, one line per happening, and the numbers, wrapped for a terminal."""
+    out = [f"Story of a typical world (world {story['world']}, the closest of {story['worlds']} to the median on the "
+           f"key metrics):"]
+    out += [f"  week {line['week']} ({line['date']}): {line['text']}" for line in story["lines"]]
+    if story["more"]:
+        out.append("  ... (the full list is in events.parquet)")
+    if not story["lines"]:
+        out.append("  No lever was pulled and no actor changed course for long.")
+    out.append(textwrap.fill(story["numbers"], width=110, initial_indent="  ", subsequent_indent="  "))
+    return "\n".join(out)
 
 
 def _numbers(model, i: int) -> str:

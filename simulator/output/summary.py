@@ -1,60 +1,41 @@
-"""Ensemble summaries: median and 5-95% band per metric, and the probability of headline outcomes."""
+"""Ensemble summaries: median and 5-95% band per metric, and every named outcome over worlds.
+
+Both come from the outcome vocabulary (simulator/model/outcomes.py): a metric's "final", "run_mean", "run_max" and
+"run_total" are its final/mean/max/sum outcomes; an event outcome is a share of worlds with its 90% interval.
+"""
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
-
 import numpy as np
 
+from ..model import outcomes as vocabulary
 from ..model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
+from ..model.units import fmt, fmt_band
 
-QUANTILES = {"median": 0.5, "p5": 0.05, "p95": 0.95}
-COUNT_METRICS = ("attacks_per_week", "us_strikes_per_week", "us_casualties_per_week")
-
-
-class Outcome(NamedTuple):
-    description: str
-    happened: Callable  # series(name) -> bool per world
+METRIC_STATS = {"final": "final", "run_mean": "mean", "run_max": "max"}  # summary key -> outcome statistic
 
 
-OUTCOMES: dict[str, Outcome] = {
-    "us_left_iraq": Outcome("US forces left Iraq by the end", lambda s: s("us_troops_iraq")[-1] <= 0),
-    "us_withdrawal_began": Outcome("A US withdrawal from Iraq began", lambda s: s("us_troops_iraq")[-1] < s("us_troops_iraq")[0]),
-    "iraq_requested_withdrawal": Outcome("Baghdad formally requested a US withdrawal",
-                                         lambda s: s("iraq_exit_request")[1:].max(0) > 0),
-    "us_used_dollar_cudgel": Outcome("The US used the dollar cudgel", lambda s: s("us_cudgel")[1:].max(0) > 0),
-    "dollar_access_restricted": Outcome("Dollar access fell below 90% of normal",
-                                        lambda s: s("dollar_access").min(0) < 0.9),
-    "waiver_lapsed": Outcome("The energy waiver lapsed at some point", lambda s: s("waiver_active").min(0) < 0.5),
-    "iran_cut_power": Outcome("Iran's share of Iraqi power fell by a fifth or more",
-                              lambda s: s("iran_power_share").min(0) < 0.8 * s("iran_power_share")[0]),
-    "parallel_rate_above_2000": Outcome("The parallel rate passed 2,000 IQD/USD", lambda s: s("parallel_rate").max(0) > 2000),
-    "salaries_cut": Outcome("Real salary coverage fell below 80%", lambda s: s("salary_coverage").min(0) < 0.8),
-    "iran_escalated": Outcome("Iran directed an escalation", lambda s: s("iran_escalating")[1:].max(0) > 0),
-    "us_casualties": Outcome("US personnel were killed or seriously wounded",
-                             lambda s: s("us_casualties_per_week")[1:].sum(0) > 0),
-}
-
-
-def _stats(values: np.ndarray) -> dict:
-    q = np.quantile(values.astype(float), list(QUANTILES.values()))
-    return {k: float(v) for k, v in zip(QUANTILES, q)}
+def _metric_outcomes() -> dict[tuple[str, str], vocabulary.Outcome]:
+    out = {}
+    for name, metric in METRICS.items():
+        stats = dict(METRIC_STATS, **({"run_total": "sum"} if metric.unit.endswith("per week") else {}))
+        for key, stat in stats.items():
+            out[(name, key)] = vocabulary.Outcome(name, stat)
+    return out
 
 
 def summarize(model) -> dict:
-    """Per metric: the final week, the mean over the run and the peak, each as median/p5/p95 over worlds."""
-    series = model.recorder.series
+    """Per metric: the final week, the mean over the run, the peak (and the total of weekly counts), each as
+    median/p5/p95 over worlds; per named outcome: a share of worlds with its interval, or a median and band."""
+    specs = _metric_outcomes()
+    values = vocabulary.from_series(model.recorder.series, {f"{m}:{k}": o for (m, k), o in specs.items()})
     metrics = {}
-    for name in METRICS:
-        s = series(name)
-        run = s[1:] if len(s) > 1 else s
-        entry = {"unit": METRICS[name].unit, "final": _stats(s[-1]), "run_mean": _stats(run.mean(0)),
-                 "run_max": _stats(run.max(0))}
-        if name in COUNT_METRICS:
-            entry["run_total"] = _stats(run.sum(0))
-        metrics[name] = entry
-    outcomes = {name: {"description": o.description, "probability": float(np.mean(o.happened(series)))}
-                for name, o in OUTCOMES.items()}
+    for (name, key), _ in specs.items():
+        median, p5, p95 = vocabulary.band(values[f"{name}:{key}"])
+        metrics.setdefault(name, {"unit": METRICS[name].unit})[key] = {"median": median, "p5": p5, "p95": p95}
+    per_world = vocabulary.from_series(model.recorder.series)
+    outcomes = {name: {"description": o.description, "unit": o.unit, **vocabulary.summarize(o, per_world[name])}
+                for name, o in vocabulary.OUTCOMES.items()}
     return {"worlds": model.worlds, "weeks": model.week, "seed": model.seed, "metrics": metrics, "outcomes": outcomes}
 
 
@@ -66,43 +47,38 @@ def summary_rows(summary: dict) -> list[dict]:
             if stat != "unit":
                 rows.append({"kind": "metric", "name": name, "statistic": stat, "unit": entry["unit"], **values})
     for name, entry in summary["outcomes"].items():
-        p = entry["probability"]
-        rows.append({"kind": "outcome", "name": name, "statistic": "probability", "unit": "share of worlds",
-                     "median": p, "p5": np.nan, "p95": np.nan})
+        if entry["kind"] == "event":
+            row = {"statistic": "share", "median": entry["share"], "p5": entry["low"], "p95": entry["high"]}
+        else:
+            row = {"statistic": vocabulary.OUTCOMES[name].stat, "median": entry["median"], "p5": entry["p5"],
+                   "p95": entry["p95"]}
+        rows.append({"kind": "outcome", "name": name, "unit": entry["unit"], **row})
     return rows
-
-
-def fmt(name: str, value: float) -> str:
-    """A metric value in the form a reader expects for its unit."""
-    unit = METRICS[name].unit
-    if unit in ("share", "share of normal", "share of supply", "share of demand", "share of factions", "flag"):
-        return f"{value:.0%}"
-    if unit.startswith("index"):
-        return f"{value:.2f}"
-    if unit in ("troops", "fighters", "IQD per USD"):
-        return f"{value:,.0f}"
-    return f"{value:.1f}"
 
 
 def band_at(model, name: str, week: int) -> str:
     """'median [p5-p95]' of a metric at a week, formatted for its unit."""
-    v = model.recorder.series(name)[week]
-    lo, mid, hi = np.quantile(v.astype(float), [0.05, 0.5, 0.95])
-    if np.isclose(lo, hi):
-        return fmt(name, mid)
-    return f"{fmt(name, mid)} [{fmt(name, lo)}-{fmt(name, hi)}]"
+    return fmt_band(*vocabulary.band(model.recorder.series(name)[week]), METRICS[name].unit)
 
 
 def text_table(model, summary: dict) -> str:
-    """The terminal summary: key metrics at a few weeks, then headline outcomes."""
+    """The terminal summary: key metrics at a few weeks, then the event outcomes as shares of worlds."""
+    from .tables import render
+
     weeks = sorted({w for w in (1, 13, 52, model.week) if w <= model.week})
     names = KEY_METRICS + LEVERAGE_METRICS
-    header = ["metric (unit)"] + [f"week {w}" for w in weeks]
     rows = [[f"{METRICS[n].description} [{METRICS[n].unit}]"] + [band_at(model, n, w) for w in weeks] for n in names]
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
-    line = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-    out = ["Key metrics, median [5%-95% of worlds]:", line(header)] + [line(r) for r in rows]
-    out += ["", "Outcomes (share of worlds):"]
+    out = [render(["metric [unit]"] + [f"week {w}" for w in weeks], rows,
+                  title="Key metrics, median [5%-95% of worlds]:")]
+    out += ["", "Outcomes (share of worlds, 90% interval):"]
     for entry in summary["outcomes"].values():
-        out.append(f"  {entry['probability']:>5.0%}  {entry['description']}")
+        if entry["kind"] == "event":
+            interval = f"[{fmt(entry['low'], 'share of worlds')}-{fmt(entry['high'], 'share of worlds')}]"
+            out.append(f"  {fmt(entry['share'], 'share of worlds'):>5} {interval:<11} {entry['description']}")
     return "\n".join(out)
+
+
+def share(summary: dict, name: str) -> float:
+    """The share of worlds of an event outcome in a summary (NaN if absent)."""
+    entry = summary["outcomes"].get(name, {})
+    return float(entry.get("share", np.nan))

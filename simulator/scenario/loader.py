@@ -43,6 +43,13 @@ class Scenario:
             h.update(Path(f).read_bytes())
         return h.hexdigest()
 
+    def to_dict(self) -> dict:
+        """The resolved scenario (after `extends` and command-line overrides) as plain data, for manifests."""
+        return {"name": self.name, "title": self.title, "description": self.description,
+                "start_date": self.start_date.isoformat(), "weeks": self.weeks, "worlds": self.worlds,
+                "seed": self.seed, "parameters": dict(self.parameters), "events": [e.to_dict() for e in self.events],
+                "files": [str(f) for f in self.files]}
+
     def with_overrides(self, worlds=None, seed=None, weeks=None) -> "Scenario":
         """A copy with command-line overrides, checked like the file's own values."""
         import copy

@@ -38,7 +38,7 @@ def manifest_for(spec, chunk_worlds: int) -> dict:
         "samples": spec.samples, "replications": spec.replications, "seed": spec.seed, "weeks": spec.weeks,
         "points": points, "worlds": points * spec.replications, "chunk_worlds": chunk_worlds,
         "chunks": -(-points * spec.replications // chunk_worlds), "calc_second_order": True, "morris_levels": 4,
-        "outcomes": {n: {"metric": o.metric, "stat": o.stat, "threshold": o.threshold} for n, o in spec.outcomes.items()},
+        "outcomes": {n: o.spec() for n, o in spec.outcomes.items()},
         "timeseries": spec.timeseries, "allow_outside_range": spec.allow_outside_range,
         "parameters": spec.parameters, "versions": versions(),
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import UserError, closest
 from . import designs
-from .outcomes import NAMED, NEEDS_THRESHOLD, STATS, Outcome
+from ..model.outcomes import OUTCOMES, STATS, VALUE_STATS, Outcome
 
 KEYS = {"name", "description", "scenario", "design", "samples", "replications", "seed", "weeks", "parameters",
         "outcomes", "timeseries", "chunk_worlds", "allow_outside_range"}
@@ -160,33 +160,41 @@ def _parameters(raw, design, allow, src, registry) -> dict:
 
 
 def _outcomes(raw, src) -> dict:
+    """Named outcomes from the vocabulary (simulator/model/outcomes.py), or mappings that define one the same way."""
     from ..model.metrics import METRICS
 
+    keys = {"name", "metric", "stat", "threshold", "relative"}
     if not isinstance(raw, list) or not raw:
-        raise UserError(f"{src.where(('outcomes',))}: expected a list of named outcomes ({', '.join(NAMED)}) or "
-                        f"mappings {{name, metric, stat, threshold}}, found {raw!r}.")
+        raise UserError(f"{src.where(('outcomes',))}: expected a list of named outcomes ({', '.join(OUTCOMES)}) or "
+                        f"mappings {{name, metric, stat, threshold, relative}}, found {raw!r}.")
     out = {}
     for i, item in enumerate(raw):
         where = src.where(("outcomes", i))
         if isinstance(item, str):
-            if item not in NAMED:
-                raise UserError(f"{where}: unknown named outcome {item!r}.{closest(item, NAMED)} Expected one of: "
-                                f"{', '.join(NAMED)}, or a mapping {{name, metric, stat, threshold}}.")
-            out[item] = NAMED[item]
+            if item not in OUTCOMES:
+                raise UserError(f"{where}: unknown named outcome {item!r}.{closest(item, OUTCOMES)} Expected one of: "
+                                f"{', '.join(OUTCOMES)}, or a mapping {{name, metric, stat, threshold, relative}}.")
+            out[item] = OUTCOMES[item]
             continue
-        if not isinstance(item, dict) or set(item) - {"name", "metric", "stat", "threshold"} or "name" not in item:
-            raise UserError(f"{where}: expected {{name, metric, stat, threshold}}, found {item!r}.")
+        if not isinstance(item, dict) or set(item) - keys or "name" not in item:
+            raise UserError(f"{where}: expected {{name, metric, stat, threshold, relative}}, found {item!r}.")
         metric, stat, threshold = item.get("metric"), item.get("stat", "final"), item.get("threshold")
+        relative = item.get("relative", False)
         if metric not in METRICS:
             raise UserError(f"{src.where(('outcomes', i, 'metric'))}: unknown metric {metric!r}."
                             f"{closest(str(metric), METRICS)} Expected one of the recorded metrics (docs/model.md).")
         if stat not in STATS:
             raise UserError(f"{src.where(('outcomes', i, 'stat'))}: unknown statistic {stat!r}.{closest(str(stat), STATS)}"
                             f" Expected one of: {', '.join(STATS)}.")
-        if (stat in NEEDS_THRESHOLD) != isinstance(threshold, (int, float)) or isinstance(threshold, bool):
-            raise UserError(f"{where}: statistic {stat!r} {'needs' if stat in NEEDS_THRESHOLD else 'takes no'} "
-                            f"numeric 'threshold', found {threshold!r}.")
-        out[str(item["name"])] = Outcome(metric, stat, None if threshold is None else float(threshold))
+        needs = stat not in VALUE_STATS
+        if needs != isinstance(threshold, (int, float)) or isinstance(threshold, bool):
+            raise UserError(f"{where}: statistic {stat!r} {'needs' if needs else 'takes no'} numeric 'threshold', "
+                            f"found {threshold!r}.")
+        if not isinstance(relative, bool) or (relative and not needs):
+            raise UserError(f"{src.where(('outcomes', i, 'relative'))}: expected true or false (true: the threshold is "
+                            f"a multiple of the world's week-0 value; only with a threshold), found {relative!r}.")
+        out[str(item["name"])] = Outcome(metric, stat, None if threshold is None else float(threshold), relative,
+                                         str(item["name"]))
     return out
 
 

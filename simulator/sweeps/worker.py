@@ -31,13 +31,19 @@ class ChunkTask:
     write_to: str | None = None  # a sweep folder on a shared disk: the worker saves the chunk itself
 
 
+def recorded(model, names) -> dict:
+    """This week's values of some metrics exactly as a run's recorder stores them (float32), so a sweep's outcomes
+    equal those of `sim run` on the same worlds value for value."""
+    return {name: model.metric(name).astype(np.float32) for name in names}
+
+
 def run_chunk(task: ChunkTask):
     """(index, per-world outcomes table, long time-series table or None); the tables are None when the worker has
     saved them itself (task.write_to), which keeps the main process off the cores the workers need."""
     import pandas as pd
 
     from ..model import LeverageModel
-    from .outcomes import OutcomeTracker
+    from ..model.outcomes import OutcomeTracker, needed_metrics
 
     ids = np.arange(task.start, task.stop, dtype=np.int64)
     points = ids // task.replications
@@ -45,14 +51,15 @@ def run_chunk(task: ChunkTask):
     model = LeverageModel(worlds=ids.size, seed=task.seed, weeks=task.weeks, start_date=task.start_date,
                           events=task.events, world_ids=ids, record=False, log_events=False,
                           allow_outside_range=task.allow_outside_range, **{**task.base_parameters, **varied})
-    tracker = OutcomeTracker(task.outcomes, ids.size)
+    watched = needed_metrics(task.outcomes)
+    tracker = OutcomeTracker(task.outcomes, recorded(model, watched))
     series = {name: [model.metric(name).copy()] for name in task.timeseries}
     while model.running:
         model.step()
-        tracker.update(model, model.week)
+        tracker.update(recorded(model, watched), model.week)
         for name in task.timeseries:
             series[name].append(model.metric(name).copy())
-    results = tracker.results(model.week)
+    results = tracker.results()
     for name, values in results.items():
         kind = task.outcomes[name].stat
         bad = ~np.isfinite(values) if not kind.startswith("first_week") else np.isinf(values)

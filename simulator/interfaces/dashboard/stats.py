@@ -9,7 +9,9 @@ import numpy as np
 
 from ...model.metrics import LEVERAGE_METRICS, METRICS
 from ...output.bands import first_week, quantiles
-from ...output.summary import OUTCOMES, fmt
+from ...model.outcomes import band, from_series, resolve, share_interval
+from ...model.units import fmt, fmt_band
+from ...output.predictions import QUESTIONS
 from .levers import ACTOR
 
 MATRIX = {  # (row: who holds the leverage, column: over whom) -> metric
@@ -71,19 +73,6 @@ def feed(model, limit: int = 30, weeks: int = 4, min_share: float = 0.05) -> lis
 
 
 # --------------------------------------------------------------------------------------------- predict, reveal
-class Question(NamedTuple):
-    label: str
-    unit: str
-    hint: str
-
-
-QUESTIONS: dict[str, Question] = {
-    "us_left_iraq": Question("Share of worlds where US forces leave Iraq", "%", "0-100"),
-    "peak_parallel_rate": Question("Peak parallel rate", "IQD per USD", "e.g. 1500"),
-    "mean_attacks": Question("Mean attacks per week", "attacks per week", "e.g. 2"),
-}
-
-
 class Answer(NamedTuple):
     median: float
     p5: float
@@ -91,30 +80,21 @@ class Answer(NamedTuple):
     text: str  # "median [p5-p95]" formatted for the unit
 
 
-def _band(values: np.ndarray, name: str) -> Answer:
-    p5, median, p95 = (float(v) for v in np.quantile(values.astype(float), [0.05, 0.5, 0.95]))
-    return Answer(median, p5, p95, f"{fmt(name, median)} [{fmt(name, p5)}-{fmt(name, p95)}]")
-
-
-def _share_band(hits: np.ndarray) -> Answer:
-    """A share of worlds (in %) with its 90% Wilson interval: how sure the ensemble's estimate is."""
-    n, share, z = hits.size, float(hits.mean()), 1.6449
-    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    lo, hi = 100 * max(0.0, float(centre - half)), 100 * min(1.0, float(centre + half))
-    return Answer(100 * share, lo, hi, f"{100 * share:.0f}% [{lo:.0f}-{hi:.0f}%]")
-
-
 def answers(model) -> dict[str, Answer | None]:
-    """The model's answers to QUESTIONS as of the current week (None before the first week)."""
+    """The model's answers to the prediction questions as of the current week (None before the first week): the
+    same questions, outcomes and intervals as `sim predict` and `sim run --predictions`."""
     if model.week < 1:
         return {key: None for key in QUESTIONS}
-    series = model.recorder.series
-    return {
-        "us_left_iraq": _share_band(OUTCOMES["us_left_iraq"].happened(series)),
-        "peak_parallel_rate": _band(series("parallel_rate").max(axis=0), "parallel_rate"),
-        "mean_attacks": _band(series("attacks_per_week")[1:].mean(axis=0), "attacks_per_week"),
-    }
+    values = from_series(model.recorder.series, resolve(q.outcome for q in QUESTIONS.values()))
+    out = {}
+    for key, q in QUESTIONS.items():
+        if q.share:
+            share, low, high = (100 * v for v in share_interval(values[q.outcome]))
+            out[key] = Answer(share, low, high, f"{fmt(share)}% [{fmt(low)}-{fmt(high)}%]")
+        else:
+            median, p5, p95 = band(values[q.outcome])
+            out[key] = Answer(median, p5, p95, fmt_band(median, p5, p95, q.unit))
+    return out
 
 
 def verdict(prediction: float | None, answer: Answer | None) -> str:
