@@ -26,7 +26,8 @@ def compute() -> dict:
         summary = summarize(model)
         flat = {f"{metric}.{stat}.{q}": value for metric, entry in summary["metrics"].items()
                 for stat, values in entry.items() if stat != "unit" for q, value in values.items()}
-        flat.update({f"outcome.{k}": v["probability"] for k, v in summary["outcomes"].items()})
+        flat.update({f"outcome.{k}.{stat}": v[stat] for k, v in summary["outcomes"].items()
+                     for stat in ("share", "median") if stat in v})
         out[name] = flat
     return out
 

@@ -42,7 +42,7 @@ def test_run_writes_a_complete_run_folder(tmp_path):
     assert (events.kind == "us_withdrawal").sum() == 40, "the scheduled withdrawal should be logged in every world"
 
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["outcomes"]["us_left_iraq"]["probability"] == 1.0
+    assert summary["outcomes"]["us_left_iraq"]["share"] == 1.0
     assert set(summary["metrics"]["parallel_rate"]) >= {"final", "run_mean", "run_max", "unit"}
     assert {"median", "p5", "p95"} == set(summary["metrics"]["parallel_rate"]["final"])
     assert {"kind", "name", "statistic", "median", "p5", "p95"} <= set(pd.read_csv(out / "summary.csv").columns)

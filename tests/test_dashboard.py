@@ -94,12 +94,12 @@ def test_fans_matrix_and_answers():
     peak = model.recorder.series("parallel_rate").max(axis=0)
     assert found["peak_parallel_rate"].median == pytest.approx(np.median(peak))
     attacks = model.recorder.series("attacks_per_week")[1:].mean(axis=0)
-    assert found["mean_attacks"].p5 <= np.median(attacks) <= found["mean_attacks"].p95
+    assert found["mean_attacks_per_week"].p5 <= np.median(attacks) <= found["mean_attacks_per_week"].p95
     share = found["us_left_iraq"]
     assert 0 <= share.p5 <= share.median <= share.p95 <= 100
-    assert stats.verdict(found["mean_attacks"].p95 + 1, found["mean_attacks"]) == "above the band"
-    assert stats.verdict(found["mean_attacks"].median, found["mean_attacks"]) == "inside the band"
-    assert stats.verdict(None, found["mean_attacks"]) == ""
+    assert stats.verdict(found["mean_attacks_per_week"].p95 + 1, found["mean_attacks_per_week"]) == "above the band"
+    assert stats.verdict(found["mean_attacks_per_week"].median, found["mean_attacks_per_week"]) == "inside the band"
+    assert stats.verdict(None, found["mean_attacks_per_week"]) == ""
 
 
 def test_importing_the_package_starts_and_loads_nothing():
@@ -161,7 +161,7 @@ def test_page_renders_steps_and_pulls_a_lever_without_a_browser():
     assert image("dash-fan-image") != fan and image("dash-matrix-image") != matrix
     assert "Withdraw US forces" in html("dash-feed-table")
     click("Reveal")
-    eventually(lambda: "Peak parallel rate" in html("dash-reveal-table"))
+    eventually(lambda: "Highest parallel exchange rate" in html("dash-reveal-table"))
     click("Reset")
     assert "dash-week'>0<" in html("dash-guide")
 
@@ -235,7 +235,7 @@ def test_dashboard_in_headless_chromium(server, tmp_path):
                 step.click()
                 expect(week).to_have_text(str(n), timeout=30_000)
 
-            page.locator(".dash-predict-mean_attacks input").fill("3")
+            page.locator(".dash-predict-mean_attacks_per_week input").fill("3")
             for n in (1, 2, 3):
                 step_to(n)
             page.wait_for_timeout(300)
@@ -265,7 +265,7 @@ def test_dashboard_in_headless_chromium(server, tmp_path):
             assert fan.screenshot() != fan_at_3, "the same seed and week with less dollar access drew the same fans"
 
             page.get_by_role("button", name="Reveal").click()
-            expect(page.locator(".dash-reveal-table")).to_contain_text("Mean attacks per week")
+            expect(page.locator(".dash-reveal-table")).to_contain_text("Attacks on US forces per week")
 
             # A lever pulled while playing: the page keeps showing the weeks as they are played (once, the
             # browser saw nothing more until the run had ended).

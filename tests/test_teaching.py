@@ -38,9 +38,9 @@ def test_a_scenario_identical_to_the_baseline_gives_zero_differences():
 def test_withdrawal_against_baseline_is_paired_and_directional():
     rows = {r["key"]: r for r in compare(run_scenario("baseline"), run_scenario("withdrawal"), "withdrawal")}
     assert {h.key for h in HEADLINES} == set(rows)
-    assert rows["attacks"]["distinguishable"] and rows["attacks"]["mean_difference"] < 0
-    assert rows["attacks"]["verdict"] == "lower (better)"
-    assert rows["us_left_iraq"]["scenario_value"] == 1.0 and rows["lev_us_iraq"]["mean_difference"] < 0
+    assert rows["mean_attacks_per_week"]["distinguishable"] and rows["mean_attacks_per_week"]["mean_difference"] < 0
+    assert rows["mean_attacks_per_week"]["verdict"] == "lower (better)"
+    assert rows["us_left_iraq"]["scenario_value"] == 1.0 and rows["final_leverage_us_over_iraq"]["mean_difference"] < 0
 
 
 def test_compare_command_writes_a_comparison_folder(tmp_path):

@@ -11,7 +11,9 @@ import os
 from pathlib import Path
 
 from ..errors import UserError, closest
-from .results import Sweep, load_sweep, point_means, resolve_outcome
+from ..sweeps.folder import Sweep
+from ..sweeps.folder import read as load_sweep
+from .results import point_means, resolve_outcome
 
 METHODS = ("summary", "sobol", "morris", "prim")
 NEEDS_DESIGN = {"sobol": "sobol", "morris": "morris"}

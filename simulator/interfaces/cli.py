@@ -186,7 +186,7 @@ def report(folder, out):
 @click.option("--chunk-worlds", type=int, help="Worlds per chunk (default: the sweep file's, else 10,000).")
 def sweep(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worlds):
     """Run the parameter sweep in SWEEP (a YAML file, see configs/sweeps/), saving each chunk as it finishes."""
-    from ..sweeps.cli_support import run_sweep_command
+    from .sweep_command import run_sweep_command
 
     code = run_sweep_command(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worlds)
     sys.exit(code)

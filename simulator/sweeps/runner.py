@@ -75,9 +75,7 @@ def prepare(spec, out, resume: bool, chunk_worlds: int | None):
 
 def plan(spec, folder: SweepFolder, manifest: dict) -> list[ChunkTask]:
     """Tasks for the chunks not finished yet."""
-    import pandas as pd
-
-    design = pd.read_parquet(folder.path / "design.parquet")[spec.problem["names"]].to_numpy()
+    design = folder.design()[spec.problem["names"]].to_numpy()
     size, total, r = manifest["chunk_worlds"], manifest["worlds"], spec.replications
     finished = folder.finished()
     scenario = spec.scenario

@@ -10,7 +10,7 @@ import numpy as np
 from ...model.metrics import LEVERAGE_METRICS, METRICS
 from ...output.bands import first_week, quantiles
 from ...model.outcomes import band, from_series, resolve, share_interval
-from ...model.units import fmt, fmt_band
+from ...model.units import fmt_band
 from ...output.predictions import QUESTIONS
 from .levers import ACTOR
 
@@ -89,8 +89,8 @@ def answers(model) -> dict[str, Answer | None]:
     out = {}
     for key, q in QUESTIONS.items():
         if q.share:
-            share, low, high = (100 * v for v in share_interval(values[q.outcome]))
-            out[key] = Answer(share, low, high, f"{fmt(share)}% [{fmt(low)}-{fmt(high)}%]")
+            share, low, high = share_interval(values[q.outcome])
+            out[key] = Answer(100 * share, 100 * low, 100 * high, fmt_band(share, low, high, "share of worlds"))
         else:
             median, p5, p95 = band(values[q.outcome])
             out[key] = Answer(median, p5, p95, fmt_band(median, p5, p95, q.unit))

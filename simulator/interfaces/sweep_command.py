@@ -18,8 +18,8 @@ def _check_count(value, option: str) -> None:
 
 
 def run_sweep_command(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worlds) -> int:
-    from . import spec as specs
-    from .runner import run_sweep
+    from ..sweeps import spec as specs
+    from ..sweeps.runner import run_sweep
 
     for value, option in ((workers, "--workers"), (local_cluster, "--local-cluster"), (chunk_worlds, "--chunk-worlds")):
         _check_count(value, option)
@@ -39,7 +39,7 @@ def run_sweep_command(sweep_file, out, workers, scheduler, local_cluster, resume
         with _Progress(spec.name) as progress:
             report = run_sweep(spec, out, workers, scheduler, local_cluster, resume, chunk_worlds, progress=progress)
     except KeyboardInterrupt:
-        from .folder import SweepFolder
+        from ..sweeps.folder import SweepFolder
 
         saved = len(SweepFolder(out).finished())
         click.echo(f"Interrupted: {saved} chunks are saved in {out}/. Finish with: sim sweep {sweep_file} --out {out} "
