@@ -133,3 +133,11 @@ def test_units_of_outcomes():
     assert OUTCOMES["total_us_casualties"].unit == "casualties"
     assert OUTCOMES["peak_parallel_rate"].unit == "IQD per USD"
     assert isinstance(pd.DataFrame({k: [o.description] for k, o in OUTCOMES.items()}), pd.DataFrame)
+
+
+def test_docs_outcomes_is_in_sync():
+    from conftest import ROOT
+
+    assert (ROOT / "docs" / "outcomes.md").read_text() == vocabulary.to_markdown(), (
+        "docs/outcomes.md is stale: regenerate it with "
+        "python -c 'from simulator.model.outcomes import to_markdown; print(to_markdown(), end=\"\")' > docs/outcomes.md")

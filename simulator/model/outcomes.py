@@ -233,3 +233,32 @@ def table(model, names=None):
     outcomes = OUTCOMES if names is None else resolve(names)
     values = from_series(model.recorder.series, outcomes)
     return pd.DataFrame({"world": model.world_ids.astype(np.int64), **values})
+
+
+def to_markdown() -> str:
+    """docs/outcomes.md: the vocabulary as tables (a test keeps the file in sync)."""
+    from .metrics import METRICS
+
+    def threshold(o: Outcome) -> str:
+        if o.threshold is None:
+            return ""
+        return f"{o.threshold:g} x its week-0 value" if o.relative else f"{o.threshold:g} {METRICS[o.metric].unit}"
+
+    lines = ["# Outcomes", "",
+             "Generated from `simulator/model/outcomes.py`, the one definition every summary, sweep, comparison,",
+             "prediction and dashboard uses; a test keeps this file in sync.", "",
+             "Statistics run over weeks 1 to T. An **event** is 1 in a world where the metric *crossed* the threshold",
+             "during the run: it starts on the other side at week 0 and is past it at some week (`ever_*`) or at the",
+             "end (`final_*`). A threshold is absolute or a multiple of the world's own week-0 value, so outcomes stay",
+             "true to a scenario that starts from another state. A share of worlds is reported with its 90% Wilson",
+             "score interval; a value with its median and 5-95% band over worlds.", "",
+             "## Events (share of worlds)", "", "| name | meaning | metric | statistic | threshold |", "|---|---|---|---|---|"]
+    lines += [f"| `{n}` | {o.description} | `{o.metric}` | `{o.stat}` | {threshold(o)} |"
+              for n, o in OUTCOMES.items() if o.is_event]
+    lines += ["", "## Values (median and 5-95% band over worlds)", "", "| name | meaning | metric | statistic | unit |",
+              "|---|---|---|---|---|"]
+    lines += [f"| `{n}` | {o.description} | `{o.metric}` | `{o.stat}` | {o.unit} |"
+              for n, o in OUTCOMES.items() if not o.is_event]
+    lines += ["", "A sweep file may also define its own outcome the same way: `{name, metric, stat, threshold, "
+              "relative}` with a statistic from " + ", ".join(f"`{s}`" for s in STATS) + "."]
+    return "\n".join(lines) + "\n"
