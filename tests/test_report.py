@@ -1,7 +1,8 @@
 """`sim report`'s engine: one self-contained HTML debrief from a run folder or a comparison folder.
 
 Run folders are made by the real `sim run`; the comparison folder is assembled by hand from run folders and a
-comparison.json that follows the documented contract, so these tests do not depend on `sim compare`'s code.
+comparison.json that follows the documented contract (simulator/comparison/folder.py), so these tests do not depend
+on `sim compare`'s code.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 from simulator.interfaces.cli import cli
 from simulator.errors import UserError
 from simulator.interfaces.report import build
+from simulator.model.units import fmt, fmt_band
 
 ROOT = Path(__file__).resolve().parent.parent
 WITHDRAWAL = ROOT / "scenarios" / "withdrawal.yaml"
@@ -75,7 +77,7 @@ def test_writes_report_html_into_the_folder(run_report):
     assert "simulator 0.1.0" in head and "report written" in head
 
 
-def test_the_question_comes_from_the_scenario_file(run_report):
+def test_the_question_comes_from_the_manifest(run_report):
     question = section(run_report[2], "question")
     assert "US forces leave Iraq" in question
     assert "Washington decides in February 2024 to pull all its forces out of Iraq" in question
@@ -94,11 +96,19 @@ def test_headline_outcomes_with_uncertainty(run_report, folders):
     outcomes = section(run_report[2], "outcomes")
     summary = json.loads((folders["run"] / "summary.json").read_text())
     assert "US troops in Iraq" in outcomes and "peak over the run" in outcomes
-    assert re.search(r"\d[\d,.]* \[\d[\d,.]*–\d[\d,.]*\]", outcomes), "a median with its 5-95% band"
+    assert re.search(r"\d[\d,.]* \[\d[\d,.]*-\d[\d,.]*\]", outcomes), "a median with its 5-95% band"
     for entry in summary["outcomes"].values():
         assert entry["description"] in outcomes
-    left = summary["outcomes"]["us_left_iraq"]["probability"]
-    assert f"US forces left Iraq by the end {left:.0%}" in outcomes
+    # an event outcome: its share of worlds with the 90% interval of that share
+    left = summary["outcomes"]["us_left_iraq"]
+    interval = fmt_band(left["share"], left["low"], left["high"], "share of worlds").partition(" ")[2]
+    assert interval.startswith("[") and interval.endswith("%]")
+    assert f"US forces left Iraq by the end {fmt(left['share'], 'share of worlds')} {interval} " in outcomes
+    assert "90% interval" in outcomes and "Wilson" in outcomes
+    # a value outcome: its median with the 5-95% band
+    peak = summary["outcomes"]["peak_parallel_rate"]
+    assert f"Peak parallel exchange rate IQD per USD {fmt_band(peak['median'], peak['p5'], peak['p95'], 'IQD per USD')}" \
+        in outcomes
 
 
 def test_leverage_matrix_over_time(run_report):
@@ -117,10 +127,13 @@ def test_leverage_matrix_over_time(run_report):
 
 def test_story_of_a_typical_world(run_report, folders):
     story = section(run_report[2], "story")
-    lines = (folders["run"] / "story.txt").read_text().splitlines()
-    assert lines[0] in story  # "Story of a typical world (world N, ...)"
+    records = json.loads((folders["run"] / "manifest.json").read_text())["story"]
+    assert f"Story of a typical world (world {records['world']}, the closest of {records['worlds']}" in story
+    for line in records["lines"]:
+        assert f"week {line['week']} ({line['date']}): {line['text']}" in story
     assert "US announces a withdrawal from Iraq over six months" in story
-    assert " ".join(lines[-1].split()) in story
+    assert " ".join(records["numbers"].split()) in story
+    assert ("full list is in events.parquet" in story) == records["more"]
 
 
 def test_assumptions_and_not_a_forecast(run_report):
@@ -172,7 +185,7 @@ def test_parameters_that_differ_with_provenance(folders, tmp_path):
     parameters = section(page, "parameters")
     row = re.search(r"iran_power_share .*?power needs", parameters)
     assert row, parameters
-    assert "share of supply 0.375 0.3 the scenario file (parameters:)" in row[0]
+    assert "share of supply 0.375 0.3 the scenario file (parameters:)" in row[0]  # week-0 value vs the default
     assert "article, section 'The Dollar Trap': about 35 to 40 percent of Iraq's power needs" in row[0]
     assert "world_gaza_war" not in parameters
     assert "What if Iran supplied less of Iraq's power" in section(page, "question")
@@ -182,24 +195,78 @@ def test_parameters_that_differ_with_provenance(folders, tmp_path):
 def test_parameter_changed_by_a_lever_is_shown_as_a_change(folders, tmp_path):
     folder = copy_of(folders["run"], tmp_path)
     manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["events"].append({"name": "Gaza ceasefire", "description": "", "action": "gaza_ceasefire", "week": 20,
-                               "repeat": False, "every": None, "when": None, "options": {}})
-    manifest["parameters"]["world_gaza_war"] = 0.0  # the manifest holds the values at the end of the run
-    manifest["parameters"]["us_withdrawal_weeks"] = [20.0, 30.0] * 30  # a value per world
+    manifest["resolved_scenario"]["events"].append(
+        {"name": "Gaza ceasefire", "description": "", "action": "gaza_ceasefire", "week": 20, "repeat": False,
+         "every": None, "when": None, "options": {}})
+    manifest["parameters_at_end"] = {"world_gaza_war": 0.0, "us_casualty_aversion": [0.5, 0.7] * 30}
+    manifest["parameters"]["us_withdrawal_weeks"] = [20.0, 30.0] * 30  # week-0 values, one per world
     (folder / "manifest.json").write_text(json.dumps(manifest))
     parameters = section(build(folder).read_text(), "parameters")
     assert "Changed during the run by a lever" in parameters
+    # at week 0 (the manifest's parameters), at the end (parameters_at_end), and the event that explains it
     assert re.search(r"world_gaza_war flag 1 0 week 20 \(2024-06-03\) \(Gaza ceasefire\)", parameters)
-    assert "one per world: 20 to 30" in parameters
+    assert "one per world: 0.5 to 0.7" in parameters and "no declared event names it" in parameters
+    assert re.search(r"us_withdrawal_weeks .*? one per world: 20 to 30", parameters)  # starts away from the default
 
 
-def test_scenario_file_gone_falls_back_to_the_manifest_title(folders, tmp_path):
+def test_scenario_files_are_not_read_again(folders, tmp_path):
+    """Title and description come from the manifest: the scenario files may be gone or changed since the run."""
     folder = copy_of(folders["run"], tmp_path)
     manifest = json.loads((folder / "manifest.json").read_text())
     manifest["scenario_files"] = [{"path": str(tmp_path / "gone.yaml"), "sha256": "0" * 64}]
+    manifest["resolved_scenario"]["files"] = [str(tmp_path / "gone.yaml")]
+    manifest["description"] = "Recorded with the run.\n\nA second paragraph."
     (folder / "manifest.json").write_text(json.dumps(manifest))
-    question = section(build(folder).read_text(), "question")
-    assert "US forces leave Iraq" in question and "no longer exists" in question
+    page = build(folder).read_text()
+    question = section(page, "question")
+    assert "US forces leave Iraq" in question and "Recorded with the run." in question
+    assert "Washington decides" not in question and "no longer exists" not in question
+    assert "gone.yaml" in question
+    assert re.search(r"<p>Recorded with the run\.</p>\s*<p>A second paragraph\.</p>", page)
+
+
+def hostile(folder: Path) -> Path:
+    """A run folder whose scenario texts try to inject markup."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["title"] = "<img src=x onerror=alert(1)> & friends"
+    manifest["description"] = "Does <script>alert('x')</script> run? \"quoted\" <b>bold</b>"
+    manifest["resolved_scenario"]["events"][0]["name"] = "<script>alert(2)</script>"
+    manifest["resolved_scenario"]["events"][0]["options"]["over_weeks"] = 26
+    manifest["story"]["lines"][0]["text"] = "</li><script>alert(3)</script>"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
+def test_scenario_description_with_a_script_is_escaped(folders, tmp_path):
+    page = build(hostile(copy_of(folders["run"], tmp_path))).read_text()
+    assert "<script" not in page and "<img src=x" not in page and "<b>bold</b>" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; friends" in page
+    assert "Does <script>alert('x')</script> run? \"quoted\" <b>bold</b>" in section(page, "question")
+    assert "<script>alert(2)</script>" in section(page, "levers")
+    assert "</li><script>alert(3)</script>" in section(page, "story")
+    assert "<img src=x onerror=alert(1)> & friends" in text(page[:page.index("<main>")])
+
+
+def test_hostile_names_in_a_comparison_are_escaped(folders, tmp_path):
+    folder = make_comparison(folders, tmp_path)
+    hostile(folder / "runs" / "lowpower")
+    data = json.loads((folder / "comparison.json").read_text())
+    data["rows"][0]["label"] = "<script>alert(4)</script>"
+    (folder / "comparison.json").write_text(json.dumps(data))
+    page = build(folder).read_text()
+    assert "<script" not in page and "<img src=x" not in page
+    assert "<script>alert(4)</script>" in section(page, "outcomes")
+
+
+def test_templates_are_package_data():
+    from simulator.interfaces.report.builder import environment
+
+    names = set(environment().list_templates())
+    assert {"report.html.j2", "macros.html.j2", "style.css.j2"} <= names
+    for ident in ("question", "levers", "outcomes", "leverage", "story", "parameters", "predictions", "assumptions"):
+        assert f"{ident}.html.j2" in names
+    assert environment().autoescape is True
 
 
 def test_run_without_figures_gets_a_drawn_leverage_figure(folders, tmp_path):
@@ -239,7 +306,7 @@ def test_predictions_section_when_present(folders, tmp_path):
     assert "Predictions and what the model says" in page
     predictions = section(page, "predictions")
     assert "Group A" in predictions and "Sam" in predictions
-    assert "Highest parallel exchange rate IQD per USD 1,650 1,689 [1,598–1,748] 30% inside the band" in predictions
+    assert "Highest parallel exchange rate IQD per USD 1,650 1,689 [1,598-1,748] 30% inside the band" in predictions
     assert "below the band" in predictions
     assert "2 of 3 predictions fall inside the model's band" in predictions
 
@@ -258,17 +325,16 @@ def make_comparison(folders, tmp_path) -> Path:
     shutil.copytree(folders["run"], out / "runs" / "withdrawal")
     shutil.copytree(folders["lowpower"], out / "runs" / "lowpower")
     common = {"scenario": "lowpower", "share_higher": 0.3, "share_lower": 0.45}
-    rows = [
-        {**common, "metric": "attacks_per_week", "statistic": "run_mean", "label": "Attacks on US forces",
+    rows = [  # keys from the outcome vocabulary (simulator/model/outcomes.py), with label and unit
+        {**common, "key": "mean_attacks_per_week", "label": "Attacks on US forces, mean per week",
          "unit": "attacks per week", "baseline_value": 1.02, "scenario_value": 0.95, "mean_difference": -0.07,
-         "ci90_low": -0.21, "ci90_high": 0.07, "distinguishable": False, "better": "lower"},
-        {**common, "outcome": "dollar_access_restricted", "statistic": "probability",
-         "label": "Dollar access fell below 90% of normal", "unit": "share of worlds", "baseline_value": 0.83,
-         "scenario_value": 0.95, "mean_difference": 0.12, "ci90_low": 0.05, "ci90_high": 0.19,
-         "distinguishable": True, "better": None},
-        {**common, "metric": "parallel_rate", "statistic": "run_max", "label": "Peak parallel exchange rate",
-         "unit": "IQD per USD", "baseline_value": 1689.0, "scenario_value": 1831.0, "mean_difference": 142.0,
-         "ci90_low": 120.0, "ci90_high": 164.0, "distinguishable": True, "better": "lower"},
+         "ci90_low": -0.21, "ci90_high": 0.07, "distinguishable": False, "better": "lower", "verdict": "same"},
+        {**common, "key": "dollar_access_restricted", "label": "Dollar access fell below 90% of its starting level",
+         "unit": "share of worlds", "baseline_value": 0.83, "scenario_value": 0.95, "mean_difference": 0.12,
+         "ci90_low": 0.05, "ci90_high": 0.19, "distinguishable": True, "better": None, "verdict": "higher"},
+        {**common, "key": "peak_parallel_rate", "label": "Peak parallel exchange rate", "unit": "IQD per USD",
+         "baseline_value": 1689.0, "scenario_value": 1831.0, "mean_difference": 142.0, "ci90_low": 120.0,
+         "ci90_high": 164.0, "distinguishable": True, "better": "lower", "verdict": "higher (worse)"},
     ]
     (out / "comparison.json").write_text(json.dumps({"baseline": "withdrawal", "scenarios": ["lowpower"],
                                                      "seed": 20240115, "worlds": 60, "weeks": 104, "rows": rows}))
@@ -286,13 +352,18 @@ def test_comparison_report(folders, tmp_path):
     assert section(page, "levers").count("US announces a withdrawal from Iraq over six months") == 2
     outcomes = section(page, "outcomes")
     assert "paired" in outcomes
-    assert re.search(r"Attacks on US forces \(mean over the run\) attacks per week 1\.0 0\.9 -0\.07 "
+    assert re.search(r"Attacks on US forces, mean per week attacks per week 1\.0 0\.9 -0\.07 "
                      r"\[-0\.21, \+0\.07\] 30% / 45% not distinguishable from zero", outcomes), outcomes
-    assert "Dollar access fell below 90% of normal share of worlds 83% 95% +12.0 pts [+5.0 pts, +19.0 pts]" \
-        in outcomes
+    assert "Dollar access fell below 90% of its starting level share of worlds 83% 95% +12.0 pts " \
+           "[+5.0 pts, +19.0 pts]" in outcomes
     assert "Peak parallel exchange rate IQD per USD 1,689 1,831 +142 [+120, +164] 30% / 45% higher than " \
            "the baseline: worse" in outcomes
     assert "2 of 3 headlines differ" in outcomes
+    # outcomes side by side: each scenario's share of worlds with its 90% interval, values with their band
+    for name in ("withdrawal", "lowpower"):
+        left = json.loads((folder / "runs" / name / "summary.json").read_text())["outcomes"]["us_left_iraq"]
+        assert fmt_band(left["share"], left["low"], left["high"], "share of worlds") in outcomes
+    assert "Outcomes: share of worlds [90% interval]" in outcomes and "Peak parallel exchange rate" in outcomes
     leverage = section(page, "leverage")
     assert "withdrawal: " in leverage and "lowpower: " in leverage and "US → Iran" in leverage
     assert page.count('<table class="matrix">') == 5
@@ -323,6 +394,21 @@ def test_comparison_embeds_its_overlay_figures_and_predictions(folders, tmp_path
 def test_missing_folder(tmp_path):
     with pytest.raises(UserError, match=r"nowhere: no such folder.*`sim run`.*`sim compare`"):
         build(tmp_path / "nowhere")
+
+
+def test_a_file_is_not_a_folder(tmp_path):
+    (tmp_path / "report.html").write_text("x")
+    with pytest.raises(UserError, match=r"report\.html: this is a file, not a folder.*`sim run`"):
+        build(tmp_path / "report.html")
+
+
+def test_cli_exits_2_on_a_damaged_folder(folders, tmp_path):
+    folder = copy_of(folders["run"], tmp_path)
+    (folder / "manifest.json").write_text("[]")
+    result = CliRunner().invoke(cli, ["report", str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "manifest.json: expected a JSON object" in result.output and "Traceback" not in result.output
+    assert not (folder / "report.html").exists()
 
 
 def test_folder_without_manifest(tmp_path):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
-from ..output.run_folder import ORIGIN, RunFolder, read_figures, read_json, read_run
+from ..output.run_folder import ORIGIN, RunFolder, read_figures, read_json, read_predictions, read_run
 
 
 def write(folder: Path, runs: dict, rows: list[dict], baseline: str, figures: bool = True) -> Path:
@@ -73,4 +73,5 @@ def read(folder) -> ComparisonFolder:
                             f"runs/{name}/ is missing. Expected a complete comparison folder as written by "
                             f"`sim compare` (comparison.json, runs/<scenario>/ for the baseline and every scenario).")
         runs[str(name)] = read_run(run_folder, inside=str(folder))
-    return ComparisonFolder(folder, data, runs, read_figures(folder / "figures"))
+    predictions = read_predictions(folder / "predictions.json") if (folder / "predictions.json").is_file() else None
+    return ComparisonFolder(folder, data, runs, read_figures(folder / "figures"), predictions)

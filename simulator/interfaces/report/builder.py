@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 
+from ...comparison.folder import ComparisonFolder
 from ...errors import UserError
 from . import sections
-from .folders import Comparison, load
-from .page import document, join, tag
+from .folders import load
 
 DEFAULT_NAME = "report.html"
 
@@ -21,34 +22,46 @@ def build(folder, out=None) -> Path:
     UserError if `folder` is not a complete folder from `sim run` or `sim compare`.
     """
     folder = Path(folder)
-    result, predictions = load(folder)
+    result = load(folder)
     created = dt.datetime.now(dt.timezone.utc).astimezone()
-    html = render(result, predictions, created)
+    html = render(result, created)
     return _write_new(_target(folder, out), html)
 
 
-def render(result, predictions: dict | None, created: dt.datetime) -> str:
-    """The report as an HTML string."""
+@functools.cache
+def environment():
+    """The templates of templates/, with every value escaped unless a template says otherwise (none does)."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.PackageLoader(__package__, "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render(result, created: dt.datetime) -> str:
+    """The report as an HTML string: the sections' data laid out by templates/report.html.j2."""
+    comparison = isinstance(result, ComparisonFolder)
     parts = [
         ("question", "The question", sections.question(result)),
         ("levers", "Levers pulled, and when", sections.levers(result)),
-        ("outcomes", "Headline outcomes, with their uncertainty" if not isinstance(result, Comparison)
-         else "Headline outcomes: scenarios against the baseline", sections.headlines(result)),
+        ("outcomes", "Headline outcomes: scenarios against the baseline" if comparison
+         else "Headline outcomes, with their uncertainty", sections.headlines(result)),
         ("leverage", "Leverage over time", sections.leverage(result)),
         ("story", "The story of a typical world", sections.story(result)),
         ("parameters", "Parameters that differ from the defaults", sections.parameters(result)),
     ]
-    if predictions is not None:
-        parts.append(("predictions", "Predictions and what the model says", sections.predictions(predictions, result)))
+    if result.predictions is not None:
+        parts.append(("predictions", "Predictions and what the model says",
+                      sections.predictions(result.predictions, result)))
     parts.append(("assumptions", "What this model assumes", sections.assumptions(result)))
-    kind = "comparison" if isinstance(result, Comparison) else "run"
-    name = (f"{result.baseline} vs {', '.join(result.scenarios)}" if isinstance(result, Comparison)
-            else result.name)
-    footer = join(tag("p", f"Written by `sim report` from the {kind} folder {result.folder.resolve()} on "
-                           f"{created.isoformat(timespec='seconds')}. Self-contained: figures are embedded and nothing "
-                           f"is loaded from elsewhere, so the file opens offline and can be shared as it is."),
-                  tag("p", "The model explores dynamics under stated assumptions; it does not forecast."))
-    return document(f"Debrief: {name}", sections.header(result, created), parts, footer)
+    kind = "comparison" if comparison else "run"
+    name = f"{result.baseline} vs {', '.join(result.scenarios)}" if comparison else result.name
+    footer = [f"Written by `sim report` from the {kind} folder {result.folder.resolve()} on "
+              f"{created.isoformat(timespec='seconds')}. Self-contained: figures are embedded and nothing is loaded "
+              f"from elsewhere, so the file opens offline and can be shared as it is.",
+              "The model explores dynamics under stated assumptions; it does not forecast."]
+    return environment().get_template("report.html.j2").render(
+        title=f"Debrief: {name}", header=sections.header(result, created), footer=footer,
+        sections=[{"id": i, "heading": h, "template": f"{i}.html.j2", "data": d} for i, h, d in parts])
 
 
 def _target(folder: Path, out) -> Path:
