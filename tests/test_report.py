@@ -96,7 +96,7 @@ def test_headline_outcomes_with_uncertainty(run_report, folders):
     outcomes = section(run_report[2], "outcomes")
     summary = json.loads((folders["run"] / "summary.json").read_text())
     assert "US troops in Iraq" in outcomes and "peak over the run" in outcomes
-    assert re.search(r"\d[\d,.]* \[\d[\d,.]*-\d[\d,.]*\]", outcomes), "a median with its 5-95% band"
+    assert re.search(r"\d[\d,.]* \[\d[\d,.]*\u2013\d[\d,.]*\]", outcomes), "a median with its 5-95% band"
     for entry in summary["outcomes"].values():
         assert entry["description"] in outcomes
     # an event outcome: its share of worlds with the 90% interval of that share
@@ -306,7 +306,7 @@ def test_predictions_section_when_present(folders, tmp_path):
     assert "Predictions and what the model says" in page
     predictions = section(page, "predictions")
     assert "Group A" in predictions and "Sam" in predictions
-    assert "Highest parallel exchange rate IQD per USD 1,650 1,689 [1,598-1,748] 30% inside the band" in predictions
+    assert "Highest parallel exchange rate IQD per USD 1,650 1,689 [1,598\u20131,748] 30% inside the band" in predictions
     assert "below the band" in predictions
     assert "2 of 3 predictions fall inside the model's band" in predictions
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..model import units
+from ..output.tables import render
 from .results import is_binary, point_means
 
 
@@ -65,22 +67,14 @@ def heatmap_table(means, x: str, y: str, value: str = "mean", bins: int = 8, bou
 
 
 def fmt(value) -> str:
-    """A number for the terminal: thousands separators for big ones, three decimals for small ones."""
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "-"
-    v = float(value)
-    if abs(v) >= 1000:
-        return f"{v:,.0f}"
-    if abs(v) >= 10:
-        return f"{v:.1f}"
-    return f"{v:.3f}"
+    """A number of no particular unit, through the project's one formatter ('-' when empty)."""
+    text = units.fmt(value)
+    return "-" if text == units.MISSING else text
 
 
 def text_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    """Fixed-width lines: the first column left-aligned, the rest right-aligned (as simulator.summary.text_table)."""
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    line = lambda r: "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-    return [line(header)] + [line(r) for r in rows]
+    """The terminal table as lines: the first column left-aligned, the rest right-aligned."""
+    return render(header, rows).splitlines()
 
 
 def overview_lines(overview) -> list[str]:

@@ -44,9 +44,9 @@ def fmt(value, unit: str = "", signed: bool = False) -> str:
 
 
 def fmt_band(median, p5, p95, unit: str = "") -> str:
-    """'median [p5-p95]', or the median alone when the 5% and 95% values read the same."""
+    """'median [p5 to p95]' (an en dash between the ends), or the median alone when the ends read the same."""
     mid, lo, hi = fmt(median, unit), fmt(p5, unit), fmt(p95, unit)
-    return mid if lo == hi else f"{mid} [{lo}-{hi}]"
+    return mid if lo == hi else f"{mid} [{lo}\u2013{hi}]"
 
 
 def _percent(value: float) -> str:
