@@ -143,13 +143,13 @@ def scenario_text(run: Run) -> dict:
 
 
 def _find_scenario_file(entry, folder: Path) -> Path | None:
-    from ...model.parameters import PROJECT_ROOT
+    from ...shipped import data_root
 
     raw = entry.get("path") if isinstance(entry, dict) else entry
     if not raw:
         return None
     p = Path(raw)
-    candidates = [p] if p.is_absolute() else [Path.cwd() / p, PROJECT_ROOT / p, *(a / p for a in folder.parents)]
+    candidates = [p] if p.is_absolute() else [Path.cwd() / p, data_root() / p, *(a / p for a in folder.parents)]
     existing = [c for c in candidates if c.is_file()]
     wanted = entry.get("sha256") if isinstance(entry, dict) else None
     for c in existing:  # prefer the file the run actually read
