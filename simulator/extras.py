@@ -7,7 +7,7 @@ the CLI exits with status 2). It only asks importlib where modules are; it impor
 
 from __future__ import annotations
 
-import importlib.util
+from importlib.util import find_spec
 
 from .errors import UserError
 
@@ -23,7 +23,7 @@ def missing(extra: str) -> list[str]:
     out = []
     for module in EXTRAS[extra]:
         try:
-            found = importlib.util.find_spec(module) is not None
+            found = find_spec(module) is not None
         except (ImportError, ValueError):
             found = False
         if not found:
