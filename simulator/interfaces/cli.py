@@ -8,6 +8,7 @@ import time
 import click
 
 from ..errors import UserError
+from ..extras import require
 
 PROGRESS_AFTER_SECONDS = 0.5
 
@@ -39,7 +40,7 @@ def cli():
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figures.")
 @click.option("--predictions", "predictions_file", help="Reveal the predictions in this file (from `sim predict`).")
 def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_file):
-    """Run SCENARIO (a YAML file) as a Monte Carlo ensemble, print a summary and write the results."""
+    """Run SCENARIO (a YAML file or the name of a shipped scenario) as a Monte Carlo ensemble, print a summary and write the results."""
     from .. import scenario as scenarios
     from ..output.run_folder import choose_folder, write_run
 
@@ -160,6 +161,7 @@ def compare(baseline, scenario_files, worlds, seed, out, no_figures):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (127.0.0.1: this machine only).")
 def dashboard(port, host):
     """Start the classroom dashboard (a Mesa SolaraViz page) and open it at http://HOST:PORT."""
+    require("dashboard", "sim dashboard")
     from .dashboard import serve
 
     click.echo(f"Classroom dashboard on http://{host}:{port} (Ctrl-C to stop)")
@@ -185,10 +187,13 @@ def report(folder, out):
 @click.option("--resume", is_flag=True, help="Finish an interrupted sweep in --out without redoing finished chunks.")
 @click.option("--chunk-worlds", type=int, help="Worlds per chunk (default: the sweep file's, else 10,000).")
 def sweep(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worlds):
-    """Run the parameter sweep in SWEEP (a YAML file, see configs/sweeps/), saving each chunk as it finishes."""
+    """Run the parameter sweep in SWEEP (a YAML file or the name of a shipped one, see configs/sweeps/), saving each
+    chunk as it finishes."""
+    require("sweeps", "sim sweep")
+    from ..shipped import find_sweep
     from .sweep_command import run_sweep_command
 
-    code = run_sweep_command(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worlds)
+    code = run_sweep_command(str(find_sweep(sweep_file)), out, workers, scheduler, local_cluster, resume, chunk_worlds)
     sys.exit(code)
 
 
@@ -201,6 +206,7 @@ def sweep(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worl
 @click.option("--out", "out", help="Folder for tables and figures (default SWEEP_DIR/analysis/).")
 def analyze(sweep_dir, method, outcome, threshold, out):
     """Analyse the results of a sweep: tables to the terminal and CSV, figures as PNG."""
+    require("sweeps", "sim analyze")
     from ..analysis import analyze as run_analysis
 
     text, _ = run_analysis(sweep_dir, method=method, outcome=outcome, threshold=threshold, out_dir=out)
@@ -217,6 +223,19 @@ def validate(scenario_files):
         spec = scenarios.load(path)
         click.echo(f"{path}: OK ({spec.name}: {len(spec.events)} events, {len(spec.parameters)} parameter overrides, "
                    f"{spec.worlds:,} worlds x {spec.weeks} weeks)")
+
+
+@cli.command("scenarios")
+def list_scenarios():
+    """List the shipped scenarios by name (use a name wherever a SCENARIO file is expected)."""
+    from .. import shipped
+    from ..scenario.yaml_source import YamlSource
+
+    for name in shipped.scenario_names():
+        data = YamlSource(shipped.shipped_scenario(name)).data
+        title = data.get("title", "") if isinstance(data, dict) else ""
+        click.echo(f"{name:<28} {str(title).strip()}")
+    click.echo(f"\n(files in {shipped.scenarios_dir()})")
 
 
 @cli.command()

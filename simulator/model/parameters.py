@@ -1,4 +1,5 @@
-"""The parameter registry: names, units, defaults, ranges and provenance, read from configs/parameters.yaml.
+"""The parameter registry: names, units, defaults, ranges and provenance, read from configs/parameters.yaml
+(located by simulator.shipped, so it is found in a source checkout and in an installed wheel alike).
 
 One flat namespace of snake_case names so the same names work as keyword arguments, YAML keys,
 `mesa.batch_run` parameters and sensitivity-analysis factors.
@@ -8,14 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-
 import numpy as np
 
 from ..errors import UserError, closest
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-REGISTRY_FILE = PROJECT_ROOT / "configs" / "parameters.yaml"
+from ..shipped import registry_file
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,8 @@ def registry() -> dict[str, Parameter]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(REGISTRY_FILE.read_text(), Loader=loader)
+    source = registry_file()
+    data = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)
     out = {}
     for name, spec in data.items():
         low, high = spec["range"]
@@ -57,7 +55,7 @@ def registry() -> dict[str, Parameter]:
         needed = {"article": ("section", "figure"), "external": ("source",), "assumption": ("reason",)}[kind]
         missing = [k for k in needed if k not in spec["provenance"]]
         if missing or not low <= spec["default"] <= high:
-            raise RuntimeError(f"{REGISTRY_FILE}: parameter {name!r} is malformed (missing {missing} or default out of range)")
+            raise RuntimeError(f"{source}: parameter {name!r} is malformed (missing {missing} or default out of range)")
         out[name] = Parameter(name, float(spec["default"]), float(low), float(high), spec["unit"],
                               spec["description"], spec["provenance"], bool(spec.get("initial", False)))
     return out

@@ -1,7 +1,9 @@
 """Scenario files: a question, a horizon, worlds, a seed, parameter overrides and events, declared in YAML.
 
-A scenario may `extends:` another file (relative to itself): its parameters are merged (the child wins) and its
-events come first. Every problem is reported as a UserError naming the file, key and line.
+`load` accepts a path or the name of a shipped scenario ('withdrawal', 'history/2023_attack_wave'); an existing file
+takes precedence over a shipped name. A scenario may `extends:` another file (relative to itself) or a shipped
+scenario by name: its parameters are merged (the child wins) and its events come first. Every problem is reported as
+a UserError naming the file, key and line.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import shipped
 from ..errors import UserError, closest
 from .yaml_source import YamlSource
 
@@ -67,8 +70,8 @@ class Scenario:
 
 
 def load(path, _seen=()) -> Scenario:
-    """Read, check and merge a scenario file (and the files it extends)."""
-    path = Path(path)
+    """Read, check and merge a scenario file (and the files it extends); `path` may name a shipped scenario."""
+    path = shipped.find_scenario(path) if not _seen else Path(path)
     src = read_mapping(path, TOP_KEYS, "scenario")
     data = src.data
 
@@ -79,8 +82,11 @@ def load(path, _seen=()) -> Scenario:
                             f"{parent_file!r}.")
         parent_path = (path.parent / parent_file)
         if not parent_path.is_file():
+            parent_path = shipped.shipped_scenario(parent_file) or parent_path
+        if not parent_path.is_file():
             raise UserError(f"{src.where(('extends',))}: the file {parent_path} does not exist. Expected a path "
-                            f"relative to {path.parent}.")
+                            f"relative to {path.parent} or the name of a shipped scenario."
+                            f"{closest(parent_file.removesuffix('.yaml'), shipped.scenario_names())}")
         chain = _seen + (path.resolve(),)
         if parent_path.resolve() in chain:
             raise UserError(f"{src.where(('extends',))}: 'extends' forms a cycle "

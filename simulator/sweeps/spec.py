@@ -77,8 +77,13 @@ def load(path) -> SweepSpec:
         raise UserError(f"{src.where(('scenario',))}: expected the path of a scenario file, found {base!r}.")
     base_path = path.parent / base
     if not base_path.is_file():
+        from ..shipped import scenario_names, shipped_scenario
+
+        base_path = shipped_scenario(base) or base_path
+    if not base_path.is_file():
         raise UserError(f"{src.where(('scenario',))}: the scenario file {base_path} does not exist. Expected a path "
-                        f"relative to {path.parent}.")
+                        f"relative to {path.parent} or the name of a shipped scenario."
+                        f"{closest(base.removesuffix('.yaml'), scenario_names())}")
     scenario = scenarios.load(base_path)
 
     design = data["design"]
