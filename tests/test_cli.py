@@ -119,5 +119,9 @@ def test_version():
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     commands = [block.split("```")[0].strip() for block in readme.split("```bash\n")[1:3]]
-    assert "sim run scenarios/" in commands[0], "the README's first command must run a shipped scenario"
+    from simulator.shipped import scenario_names
+
+    assert commands[0].split("sim run ")[1].split()[0] in scenario_names(), (
+        "the README's first command must run a shipped scenario by name")
+    assert "pip install -e . " in commands[0], "the README's first command installs the core only"
     assert commands[1] in (ROOT / ".ci" / "run").read_text(), ".ci/run must call the README's test command"
