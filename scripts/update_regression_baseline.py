@@ -17,8 +17,8 @@ WORLDS, SEED = 200, 12345
 
 def compute() -> dict:
     from simulator.output.run import simulate
-    from simulator.scenario import load
     from simulator.output.summary import summarize
+    from simulator.scenario import load
 
     out = {}
     for name in SCENARIOS:

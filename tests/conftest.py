@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +14,7 @@ SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
 TEST_WORLDS = 600
 
 
-@lru_cache(maxsize=None)
+@cache
 def run_scenario(name: str, worlds: int = TEST_WORLDS, seed: int | None = None):
     """The finished model of a shipped scenario (cached: treat it as read-only)."""
     from simulator import scenario

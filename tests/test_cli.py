@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, SCENARIOS, SHIPPED
+
 from simulator.interfaces.cli import cli
 from simulator.model.model import REPORTED
 

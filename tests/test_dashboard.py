@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from simulator import LeverageModel
-from simulator.interfaces.dashboard import levers, stats
 from simulator.errors import UserError
+from simulator.interfaces.dashboard import levers, stats
 from simulator.model.events import ScenarioEvent
 from simulator.model.metrics import METRICS
 

@@ -4,8 +4,8 @@ levers the issue names (Gaza as an exogenous driver, Iranian strikes angering Ba
 from __future__ import annotations
 
 import numpy as np
-
 from conftest import SCENARIOS
+
 from simulator import LeverageModel
 from simulator.model.events import ScenarioEvent, Trigger
 from simulator.output.run import simulate

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import SCENARIOS
+
 from simulator.model import outcomes as vocabulary
 from simulator.model.outcomes import OUTCOMES, OutcomeTracker, from_series, share_interval
 
@@ -23,11 +23,10 @@ def _scenario_file(tmp_path, parameters: dict):
 
 
 def _sweep(tmp_path, scenario_file, parameters: dict):
+    from simulator.model.parameters import registry
     from simulator.sweeps import spec as specs
     from simulator.sweeps.folder import read
     from simulator.sweeps.runner import run_sweep
-
-    from simulator.model.parameters import registry
 
     name, value = next(iter(parameters.items())) if parameters else ("us_rationality", registry()["us_rationality"].default)
     path = tmp_path / "sweep.yaml"

@@ -6,7 +6,6 @@ Scenarios run with the same seed, so world i of a scenario is paired with world 
 from __future__ import annotations
 
 import numpy as np
-
 from conftest import run_scenario, series
 
 SUMMER_2024 = slice(20, 37)  # June to September 2024 (weeks from 2024-01-15)

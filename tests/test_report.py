@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from simulator.interfaces.cli import cli
 from simulator.errors import UserError
+from simulator.interfaces.cli import cli
 from simulator.interfaces.report import build
 from simulator.model.units import fmt, fmt_band
 

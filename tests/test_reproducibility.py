@@ -7,8 +7,8 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import ROOT, SCENARIOS
+
 from simulator import LeverageModel
 from simulator.model.metrics import METRICS
 from simulator.scenario import load

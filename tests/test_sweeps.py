@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from conftest import SCENARIOS
+
 from simulator.interfaces.cli import cli
 from simulator.sweeps import designs
 from simulator.sweeps.spec import load

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from conftest import SCENARIOS, run_scenario
-from simulator.interfaces.cli import cli
+
 from simulator.comparison.statistics import HEADLINES, compare, paired
+from simulator.interfaces.cli import cli
 
 
 def invoke(*args, input=None):

@@ -88,5 +88,5 @@ def report(tables: dict, outcome: str, top: int = 5) -> list[str]:
     if len(s2):
         s2 = s2.reindex(s2["S2"].abs().sort_values(ascending=False).index).head(top)
         rows = [[f"{r.parameter_1} x {r.parameter_2}", fmt(r.S2), f"±{fmt(r.S2_conf)}"] for r in s2.itertuples()]
-        out += ["", f"Largest second-order interactions (S2):"] + text_table(["pair", "S2", ""], rows)
+        out += ["", "Largest second-order interactions (S2):"] + text_table(["pair", "S2", ""], rows)
     return out

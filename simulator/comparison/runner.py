@@ -11,9 +11,9 @@ from ..errors import UserError
 def run_comparison(baseline_file: str, scenario_files, worlds=None, seed=None, out=None, figures=True):
     """Returns (folder, terminal text)."""
     from .. import scenario as scenarios
+    from ..output.run import simulate
     from .folder import write
     from .statistics import compare, text_table
-    from ..output.run import simulate
 
     base = scenarios.load(baseline_file).with_overrides(worlds=worlds, seed=seed)
     specs = [scenarios.load(f).with_overrides(worlds=base.worlds, seed=base.seed, weeks=base.weeks)

@@ -15,6 +15,7 @@ import numpy as np
 from ..model.outcomes import LEVEL, OUTCOMES, Z, from_series, resolve
 from ..model.units import fmt
 
+
 @dataclass(frozen=True)
 class Headline:
     key: str  # a name in the outcome vocabulary

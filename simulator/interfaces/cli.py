@@ -118,8 +118,8 @@ def predict(scenario_file, name, answers, file):
     """Record predictions for SCENARIO's headline outcomes before running it (predict, then reveal)."""
     from pathlib import Path
 
-    from ..output import predictions
     from .. import scenario as scenarios
+    from ..output import predictions
 
     spec = scenarios.load(scenario_file)
     given = {}

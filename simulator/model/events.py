@@ -8,8 +8,9 @@ on last week's state. It fires once per world unless `repeat: true`. Nothing in 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

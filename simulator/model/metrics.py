@@ -6,7 +6,8 @@ model reporters. Importing this module does not import the model.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 

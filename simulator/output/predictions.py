@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UserError
-from ..model.units import fmt, fmt_band
 from ..model.outcomes import OUTCOMES, band, from_series, resolve, share_interval
+from ..model.units import fmt, fmt_band
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def record(file: Path, scenario_name: str, name: str, answers: dict) -> dict:
     if data["scenario"] != scenario_name:
         raise UserError(f"{file}: holds predictions for scenario {data['scenario']!r}, not {scenario_name!r}. Expected "
                         f"a file per scenario; choose another with --file.")
-    entry = {"name": name, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    entry = {"name": name, "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
              "predictions": answers}
     data["entries"].append(entry)
     file.parent.mkdir(parents=True, exist_ok=True)

@@ -99,7 +99,7 @@ def manifest(run, story: dict) -> dict:
         "story": story,
         "versions": versions(),
         "run_seconds": round(run.seconds, 4),
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "command": sys.argv,
         "platform": platform.platform(),
     }

@@ -53,7 +53,7 @@ class Scenario:
                 "seed": self.seed, "parameters": dict(self.parameters), "events": [e.to_dict() for e in self.events],
                 "files": [str(f) for f in self.files]}
 
-    def with_overrides(self, worlds=None, seed=None, weeks=None) -> "Scenario":
+    def with_overrides(self, worlds=None, seed=None, weeks=None) -> Scenario:
         """A copy with command-line overrides, checked like the file's own values."""
         import copy
 

@@ -17,8 +17,12 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MANIFEST = "manifest.json"
 CHUNK = "chunk-{index:06d}"
@@ -100,8 +104,8 @@ class Sweep:
 
     path: Path
     manifest: dict
-    design: "pd.DataFrame"  # point, then one column per varied parameter, in the sampler's row order
-    worlds: "pd.DataFrame"  # world, point, replication, one column per outcome, then the parameter columns
+    design: pd.DataFrame  # point, then one column per varied parameter, in the sampler's row order
+    worlds: pd.DataFrame  # world, point, replication, one column per outcome, then the parameter columns
     chunks: list[int] = field(default_factory=list)  # chunk files found
     failed: dict[int, str] = field(default_factory=dict)  # chunk -> error, from failures/
 

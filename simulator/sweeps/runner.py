@@ -41,7 +41,7 @@ def manifest_for(spec, chunk_worlds: int) -> dict:
         "outcomes": {n: o.spec() for n, o in spec.outcomes.items()},
         "timeseries": spec.timeseries, "allow_outside_range": spec.allow_outside_range,
         "parameters": spec.parameters, "versions": versions(),
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
 

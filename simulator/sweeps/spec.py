@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError, closest
-from . import designs
 from ..model.outcomes import OUTCOMES, STATS, VALUE_STATS, Outcome
+from . import designs
 
 KEYS = {"name", "description", "scenario", "design", "samples", "replications", "seed", "weeks", "parameters",
         "outcomes", "timeseries", "chunk_worlds", "allow_outside_range"}

@@ -6,7 +6,7 @@ dashboard's own components. Run it with `sim dashboard`, `simulator.interfaces.d
 from __future__ import annotations
 
 import solara
-from mesa.visualization import SolaraViz, Slider
+from mesa.visualization import Slider, SolaraViz
 
 from ...model.parameters import registry
 from . import components as c

@@ -8,9 +8,9 @@ from typing import NamedTuple
 import numpy as np
 
 from ...model.metrics import LEVERAGE_METRICS, METRICS
-from ...output.bands import first_week, quantiles
 from ...model.outcomes import band, from_series, resolve, share_interval
 from ...model.units import fmt_band
+from ...output.bands import first_week, quantiles
 from ...output.predictions import QUESTIONS
 from .levers import ACTOR
 

@@ -23,7 +23,7 @@ def build(folder, out=None) -> Path:
     """
     folder = Path(folder)
     result = load(folder)
-    created = dt.datetime.now(dt.timezone.utc).astimezone()
+    created = dt.datetime.now(dt.UTC).astimezone()
     html = render(result, created)
     return _write_new(_target(folder, out), html)
 

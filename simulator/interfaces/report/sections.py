@@ -14,7 +14,7 @@ from ...model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
 from ...model.outcomes import OUTCOMES
 from ...model.units import fmt, fmt_band
 from ...output.run_folder import RunFolder
-from .cells import BR, bar, code, figure, nowrap, note, strong, table
+from .cells import BR, bar, code, figure, note, nowrap, strong, table
 
 NOT_FORECAST = ("This model explores dynamics under stated assumptions; it does not forecast. Read every number as "
                 "\u201cunder these assumptions, this lever tends to move things this way, with this spread\u201d, not "
