@@ -1,17 +1,28 @@
-"""Shared helpers: shipped scenarios run once per test session and cached."""
+"""Shared helpers: the `sim` command in-process and as a console script, and shipped scenarios run once per test
+session and cached."""
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 SHIPPED = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
 TEST_WORLDS = 600
+SIM = Path(sys.executable).with_name("sim")  # this environment's console script, for subprocess tests
+
+
+def sim(*args, input=None):
+    """`sim ARGS` in-process; a traceback is raised rather than hidden in the result."""
+    from click.testing import CliRunner
+
+    from simulator.interfaces.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
 
 
 @cache
@@ -27,8 +38,3 @@ def run_scenario(name: str, worlds: int = TEST_WORLDS, seed: int | None = None):
 def series(model, name: str) -> np.ndarray:
     """(weeks + 1, worlds) float array of a metric."""
     return model.recorder.series(name).astype(float)
-
-
-@pytest.fixture
-def run():
-    return run_scenario

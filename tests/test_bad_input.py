@@ -8,19 +8,18 @@ may be overwritten, and YAML tags that would run code are refused without runnin
 from __future__ import annotations
 
 import subprocess
-import sys
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SIM
 
 from simulator.interfaces.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
-SIM = Path(sys.executable).with_name("sim")
 SCENARIO = "bad_scenario.yaml"
 PWNED = "pwned"  # the file the malicious YAML tag would create if it were executed
 

@@ -4,28 +4,21 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
-from conftest import ROOT, SCENARIOS, SHIPPED
+from conftest import ROOT, SCENARIOS, SHIPPED, SIM, sim
 
-from simulator.interfaces.cli import cli
 from simulator.model.model import REPORTED
 
-SIM = Path(sys.executable).with_name("sim")
 REQUIRED_COLUMNS = ["world", "week", "date"] + REPORTED
 
 
-def invoke(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_run_writes_a_complete_run_folder(tmp_path):
     out = tmp_path / "run"
-    result = invoke("run", SCENARIOS / "withdrawal.yaml", "--worlds", 40, "--out", out, "--csv")
+    result = sim("run", SCENARIOS / "withdrawal.yaml", "--worlds", 40, "--out", out, "--csv")
     assert result.exit_code == 0, result.output
     assert "Key metrics" in result.output and "Story of a typical world" in result.output
     assert "US forces left Iraq by the end" in result.output
@@ -60,14 +53,14 @@ def test_default_folder_is_new_each_time(tmp_path, monkeypatch):
 
     monkeypatch.setattr(output, "DEFAULT_ROOT", tmp_path)
     for _ in range(2):
-        assert invoke("run", SCENARIOS / "baseline.yaml", "--worlds", 5, "--weeks", 10, "--no-figures").exit_code == 0
+        assert sim("run", SCENARIOS / "baseline.yaml", "--worlds", 5, "--weeks", 10, "--no-figures").exit_code == 0
     runs = sorted((tmp_path / "baseline").iterdir())
     assert len(runs) == 2 and all((r / "manifest.json").exists() for r in runs)
 
 
 def test_two_runs_with_the_same_seed_write_identical_results(tmp_path):
     for name in ("a", "b"):
-        assert invoke("run", SCENARIOS / "dollar_cudgel.yaml", "--worlds", 30, "--seed", 9, "--out", tmp_path / name,
+        assert sim("run", SCENARIOS / "dollar_cudgel.yaml", "--worlds", 30, "--seed", 9, "--out", tmp_path / name,
                       "--no-figures").exit_code == 0
     for file in ("timeseries.parquet", "events.parquet"):
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / file), pd.read_parquet(tmp_path / "b" / file))
@@ -84,7 +77,7 @@ def test_run_as_a_subprocess(tmp_path):
 
 
 def test_validate_all_shipped_scenarios():
-    result = invoke("validate", *[SCENARIOS / f"{name}.yaml" for name in SHIPPED])
+    result = sim("validate", *[SCENARIOS / f"{name}.yaml" for name in SHIPPED])
     assert result.exit_code == 0 and result.output.count(": OK") == len(SHIPPED)
 
 
@@ -99,7 +92,7 @@ def test_shipped_scenarios_have_a_readable_description(name):
 def test_params_lists_every_parameter_with_provenance():
     from simulator.model.parameters import registry
 
-    result = invoke("params")
+    result = sim("params")
     assert result.exit_code == 0
     for name in registry():
         assert name in result.output
@@ -107,13 +100,13 @@ def test_params_lists_every_parameter_with_provenance():
 
 
 def test_docs_parameters_md_is_in_sync_with_the_registry():
-    result = invoke("params", "--markdown")
+    result = sim("params", "--markdown")
     assert (ROOT / "docs" / "parameters.md").read_text() == result.output, \
         "docs/parameters.md is stale: run `sim params --markdown > docs/parameters.md`"
 
 
 def test_version():
-    assert invoke("--version").exit_code == 0
+    assert sim("--version").exit_code == 0
 
 
 def test_ci_runs_the_readme_test_command():

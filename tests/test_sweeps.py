@@ -5,21 +5,21 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
-from conftest import SCENARIOS
+from conftest import SCENARIOS, SIM, sim
 
-from simulator.interfaces.cli import cli
 from simulator.sweeps import designs
 from simulator.sweeps.spec import load
 
-SIM = Path(sys.executable).with_name("sim")
+
+def sim_sweep(*args):
+    return sim("sweep", *args)
+
 SMALL = f"""
 name: small
 scenario: {SCENARIOS / 'dollar_cudgel.yaml'}
@@ -46,8 +46,6 @@ def write(tmp_path, text, name="sweep.yaml") -> Path:
     return path
 
 
-def sim(*args):
-    return CliRunner().invoke(cli, ["sweep", *map(str, args)])
 
 
 def results(folder) -> pd.DataFrame:
@@ -84,13 +82,13 @@ def test_results_are_identical_across_executors_worker_counts_and_chunk_sizes(tm
     runs = {"one process": ["--workers", 1], "two processes": ["--workers", 2],
             "other chunking": ["--workers", 2, "--chunk-worlds", 7]}
     for label, args in runs.items():
-        result = sim(sweep, "--out", tmp_path / label, *args)
+        result = sim_sweep(sweep, "--out", tmp_path / label, *args)
         assert result.exit_code == 0, result.output
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
-        result = sim(sweep, "--out", tmp_path / "dask", "--scheduler", cluster.scheduler_address)
+        result = sim_sweep(sweep, "--out", tmp_path / "dask", "--scheduler", cluster.scheduler_address)
         assert result.exit_code == 0, result.output
-    result = sim(sweep, "--out", tmp_path / "local dask", "--local-cluster", 2)
+    result = sim_sweep(sweep, "--out", tmp_path / "local dask", "--local-cluster", 2)
     assert result.exit_code == 0, result.output
     runs["local dask"] = []
     reference = results(tmp_path / "one process")
@@ -102,7 +100,7 @@ def test_results_are_identical_across_executors_worker_counts_and_chunk_sizes(tm
 
 def test_per_world_parameters_follow_the_design(tmp_path):
     out = tmp_path / "run"
-    assert sim(write(tmp_path, SMALL.replace("dollar_cudgel.yaml", "baseline.yaml")), "--out", out, "--workers", 1).exit_code == 0
+    assert sim_sweep(write(tmp_path, SMALL.replace("dollar_cudgel.yaml", "baseline.yaml")), "--out", out, "--workers", 1).exit_code == 0
     design = pd.read_parquet(out / "design.parquet")
     table = results(out).merge(design, on="point")
     assert (table["world"] // 30 == table["point"]).all() and (table["world"] % 30 == table["replication"]).all()
@@ -114,7 +112,7 @@ def test_a_sweep_killed_mid_run_resumes_to_the_same_results(tmp_path):
     text = SMALL.replace("replications: 30", "replications: 120").replace("chunk_worlds: 25", "chunk_worlds: 20")
     sweep = write(tmp_path, text)
     whole = tmp_path / "whole"
-    assert sim(sweep, "--out", whole, "--workers", 1).exit_code == 0
+    assert sim_sweep(sweep, "--out", whole, "--workers", 1).exit_code == 0
 
     killed = tmp_path / "killed"
     proc = subprocess.Popen([str(SIM), "sweep", str(sweep), "--out", str(killed), "--workers", "2"],
@@ -129,9 +127,9 @@ def test_a_sweep_killed_mid_run_resumes_to_the_same_results(tmp_path):
     for f in (killed / "chunks").glob("chunk-*.parquet"):
         pd.read_parquet(f)  # every visible chunk file is complete
 
-    refused = sim(sweep, "--out", killed, "--workers", 2)
+    refused = sim_sweep(sweep, "--out", killed, "--workers", 2)
     assert refused.exit_code == 2 and "--resume" in refused.output
-    result = sim(sweep, "--out", killed, "--workers", 2, "--resume")
+    result = sim_sweep(sweep, "--out", killed, "--workers", 2, "--resume")
     assert result.exit_code == 0, result.output
     assert f"{done_before} already finished" in result.output
     pd.testing.assert_frame_equal(results(killed), results(whole))
@@ -152,7 +150,7 @@ outcomes:
   - {{name: fighters, metric: pmu_fighters, stat: final}}
 """
     out = tmp_path / "failing"
-    result = sim(write(tmp_path, text), "--out", out, "--workers", 1)
+    result = sim_sweep(write(tmp_path, text), "--out", out, "--workers", 1)
     assert result.exit_code == 1
     assert "1 chunks failed" in result.output and "--resume" in result.output
     assert (out / "failures" / "chunk-000000.json").exists() and not (out / "chunks" / "chunk-000000.parquet").exists()
@@ -192,7 +190,7 @@ BAD = [
 @pytest.mark.parametrize("text, fragments", [pytest.param(t, f, id=i) for i, t, f in BAD])
 def test_bad_sweep_files_are_refused_with_a_clear_message(tmp_path, text, fragments):
     sweep = write(tmp_path, text.format(s=SCENARIOS / "baseline.yaml"))
-    result = sim(sweep, "--out", tmp_path / "out")
+    result = sim_sweep(sweep, "--out", tmp_path / "out")
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output
     for fragment in fragments:
         assert fragment in result.output, f"{fragment!r} missing from {result.output}"
@@ -202,7 +200,7 @@ def test_bad_sweep_files_are_refused_with_a_clear_message(tmp_path, text, fragme
 @pytest.mark.parametrize("args, fragment", [(["--resume"], "--resume"), (["--workers", 0], "--workers"),
                                             (["--scheduler", "tcp://127.0.0.1:1", "--local-cluster", 2], "both")])
 def test_bad_command_lines(tmp_path, args, fragment):
-    result = sim(write(tmp_path, SMALL), *args)
+    result = sim_sweep(write(tmp_path, SMALL), *args)
     assert result.exit_code == 2 and fragment in result.output
 
 
@@ -214,29 +212,28 @@ def test_shipped_sweeps_are_valid(name):
 
 def test_analyze_command_on_a_sweep_folder(tmp_path):
     out = tmp_path / "run"
-    assert sim(write(tmp_path, SMALL), "--out", out, "--workers", 1).exit_code == 0
-    summary = CliRunner().invoke(cli, ["analyze", str(out), "--outcome", "peak_parallel_rate"])
+    assert sim_sweep(write(tmp_path, SMALL), "--out", out, "--workers", 1).exit_code == 0
+    summary = sim("analyze", str(out), "--outcome", "peak_parallel_rate")
     assert summary.exit_code == 0, summary.output
     assert "rows: iran_power_share, columns: us_dollar_access" in summary.output, "the 2-D map is missing"
     assert (out / "analysis" / "heatmap_peak_parallel_rate.png").exists()
-    prim = CliRunner().invoke(cli, ["analyze", str(out), "--method", "prim", "--outcome", "peak_parallel_rate",
-                                    "--threshold", "2300"])
+    prim = sim("analyze", str(out), "--method", "prim", "--outcome", "peak_parallel_rate", "--threshold", "2300")
     assert prim.exit_code == 0 and "coverage" in prim.output, prim.output
-    wrong = CliRunner().invoke(cli, ["analyze", str(out), "--method", "sobol"])
+    wrong = sim("analyze", str(out), "--method", "sobol")
     assert wrong.exit_code == 2 and "Traceback" not in wrong.output and "grid" in wrong.output
-    missing = CliRunner().invoke(cli, ["analyze", str(tmp_path / "nowhere")])
+    missing = sim("analyze", str(tmp_path / "nowhere"))
     assert missing.exit_code == 2
 
 
 def test_full_time_series_only_on_request(tmp_path):
     text = SMALL.replace("chunk_worlds: 25", "chunk_worlds: 25\ntimeseries: [parallel_rate, attacks_per_week]")
     out = tmp_path / "with_series"
-    assert sim(write(tmp_path, text), "--out", out, "--workers", 2).exit_code == 0
+    assert sim_sweep(write(tmp_path, text), "--out", out, "--workers", 2).exit_code == 0
     series = pd.read_parquet(out / "timeseries").sort_values(["world", "week"], ignore_index=True)
     assert list(series.columns) == ["world", "week", "parallel_rate", "attacks_per_week"]
     assert len(series) == 180 * 31 and series.groupby("world")["week"].max().eq(30).all()
     peaks = series[series.week > 0].groupby("world")["parallel_rate"].max().to_numpy()  # outcomes cover weeks 1..T
     np.testing.assert_allclose(peaks, results(out)["peak_parallel_rate"].to_numpy())
     plain = tmp_path / "without"
-    assert sim(write(tmp_path, SMALL, "plain.yaml"), "--out", plain, "--workers", 1).exit_code == 0
+    assert sim_sweep(write(tmp_path, SMALL, "plain.yaml"), "--out", plain, "--workers", 1).exit_code == 0
     assert not (plain / "timeseries").exists(), "time series must not be kept unless asked for"

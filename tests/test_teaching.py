@@ -7,15 +7,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
-from conftest import SCENARIOS, run_scenario
+from conftest import SCENARIOS, run_scenario, sim
 
 from simulator.comparison.statistics import HEADLINES, compare, paired
-from simulator.interfaces.cli import cli
-
-
-def invoke(*args, input=None):
-    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
 
 
 def test_paired_difference_statistics():
@@ -45,10 +39,10 @@ def test_withdrawal_against_baseline_is_paired_and_directional():
 
 def test_compare_command_writes_a_comparison_folder(tmp_path):
     out = tmp_path / "cmp"
-    result = invoke("compare", SCENARIOS / "expulsion_push.yaml", SCENARIOS / "dollar_cudgel.yaml",
+    result = sim("compare", SCENARIOS / "expulsion_push.yaml", SCENARIOS / "dollar_cudgel.yaml",
                     SCENARIOS / "expulsion_push.yaml", "--worlds", 80, "--out", out)
     assert result.exit_code == 2 and "names must differ" in result.output, "the same scenario twice is ambiguous"
-    result = invoke("compare", SCENARIOS / "expulsion_push.yaml", SCENARIOS / "dollar_cudgel.yaml",
+    result = sim("compare", SCENARIOS / "expulsion_push.yaml", SCENARIOS / "dollar_cudgel.yaml",
                     SCENARIOS / "truce.yaml", "--worlds", 80, "--out", out)
     assert result.exit_code == 0, result.output
     assert "dollar_cudgel vs expulsion_push" in result.output and "truce vs expulsion_push" in result.output
@@ -63,19 +57,19 @@ def test_compare_command_writes_a_comparison_folder(tmp_path):
         assert manifest["seed"] == meta["seed"] and manifest["worlds"] == 80, "scenarios must share seed and worlds"
         assert (out / "runs" / name / "summary.json").exists()
     assert sorted(p.name for p in (out / "figures").iterdir()) == ["compare_key_metrics.png", "compare_leverage.png"]
-    again = invoke("compare", SCENARIOS / "baseline.yaml", SCENARIOS / "truce.yaml", "--out", out)
+    again = sim("compare", SCENARIOS / "baseline.yaml", SCENARIOS / "truce.yaml", "--out", out)
     assert again.exit_code == 2 and "already exists" in again.output
-    missing = invoke("compare", SCENARIOS / "baseline.yaml", tmp_path / "nope.yaml", "--out", tmp_path / "x")
+    missing = sim("compare", SCENARIOS / "baseline.yaml", tmp_path / "nope.yaml", "--out", tmp_path / "x")
     assert missing.exit_code == 2 and "nope.yaml" in missing.output
 
 
 def test_predict_then_reveal(tmp_path):
     file = tmp_path / "class.json"
     scenario = SCENARIOS / "withdrawal.yaml"
-    first = invoke("predict", scenario, "--name", "Group A", "--file", file, "--set", "us_left_iraq=90",
+    first = sim("predict", scenario, "--name", "Group A", "--file", file, "--set", "us_left_iraq=90",
                    "--set", "mean_attacks_per_week=0.5")
     assert first.exit_code == 0, first.output
-    prompted = invoke("predict", scenario, "--name", "Group B", "--file", file, input="50\n1800\n4\n13\n")
+    prompted = sim("predict", scenario, "--name", "Group B", "--file", file, input="50\n1800\n4\n13\n")
     assert prompted.exit_code == 0, prompted.output
     data = json.loads(file.read_text())
     assert data["scenario"] == "withdrawal" and [e["name"] for e in data["entries"]] == ["Group A", "Group B"]
@@ -83,7 +77,7 @@ def test_predict_then_reveal(tmp_path):
                                                  "mean_attacks_per_week": 4.0, "iran_revenue": 13.0}
 
     out = tmp_path / "run"
-    result = invoke("run", scenario, "--worlds", 60, "--out", out, "--no-figures", "--predictions", file)
+    result = sim("run", scenario, "--worlds", 60, "--out", out, "--no-figures", "--predictions", file)
     assert result.exit_code == 0, result.output
     assert "Predictions against the model" in result.output and "Group B" in result.output
     reveal = json.loads((out / "predictions.json").read_text())["reveal"]
@@ -99,18 +93,18 @@ def test_predict_then_reveal(tmp_path):
     (["--set", "us_left_iraq=lots"], "KEY=NUMBER"),
 ])
 def test_bad_predictions_are_refused(tmp_path, args, fragment):
-    result = invoke("predict", SCENARIOS / "truce.yaml", "--name", "A", "--file", tmp_path / "p.json", *args)
+    result = sim("predict", SCENARIOS / "truce.yaml", "--name", "A", "--file", tmp_path / "p.json", *args)
     assert result.exit_code == 2 and fragment in result.output and "Traceback" not in result.output
     assert not (tmp_path / "p.json").exists()
 
 
 def test_reveal_refuses_a_wrong_or_broken_predictions_file(tmp_path):
     file = tmp_path / "p.json"
-    assert invoke("predict", SCENARIOS / "truce.yaml", "--name", "A", "--file", file, "--set",
+    assert sim("predict", SCENARIOS / "truce.yaml", "--name", "A", "--file", file, "--set",
                   "us_left_iraq=5").exit_code == 0
-    wrong = invoke("run", SCENARIOS / "withdrawal.yaml", "--worlds", 10, "--out", tmp_path / "r", "--predictions", file)
+    wrong = sim("run", SCENARIOS / "withdrawal.yaml", "--worlds", 10, "--out", tmp_path / "r", "--predictions", file)
     assert wrong.exit_code == 2 and "'truce'" in wrong.output and not (tmp_path / "r").exists()
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
-    bad = invoke("run", SCENARIOS / "truce.yaml", "--worlds", 10, "--out", tmp_path / "r2", "--predictions", broken)
+    bad = sim("run", SCENARIOS / "truce.yaml", "--worlds", 10, "--out", tmp_path / "r2", "--predictions", broken)
     assert bad.exit_code == 2 and "line 1" in bad.output
