@@ -7,8 +7,9 @@ value outcome and the share of worlds for an event (the mean of its 0/1 values),
 same `seed` at every point, every point runs on the same random numbers (world w draws the same streams at every
 point: common random numbers), so differences between points are not noise between seeds.
 
-`ema_function(...)` wraps `run_point` as the picklable callable an EMA Workbench `Model` needs; see
-docs/recipes/ema_workbench.md and docs/recipes/salib.md.
+`run_points(X, names, ...)` gives the same numbers for every row of a design (SALib, Latin hypercubes) at once,
+running the points side by side in large ensembles. `ema_function(...)` wraps `run_point` as the picklable callable
+an EMA Workbench `Model` needs. See docs/recipes/ema_workbench.md and docs/recipes/salib.md.
 """
 
 from __future__ import annotations
@@ -43,6 +44,40 @@ def run_point(params: dict | None = None, scenario=DEFAULT_SCENARIO, worlds: int
     if per_world:
         return {name: table[name].to_numpy() for name in names}
     return {name: world_mean(table[name].to_numpy()) for name in names}
+
+
+def run_points(X, names, scenario=DEFAULT_SCENARIO, worlds: int = 100, seed: int = DEFAULT_SEED, outcomes=None,
+               weeks: int | None = None, chunk_worlds: int = 10_000):
+    """`run_point` for every row of a design `X` (points x parameters, columns named by `names`), as a DataFrame
+    with one row per point and one column per outcome, equal to calling `run_point` row by row.
+
+    Much faster: a week costs about the same for one world as for thousands, so the points run together, `worlds`
+    replications each, in ensembles of up to `chunk_worlds` worlds where every parameter is an array with one value
+    per world. Replication r of every point is world id r, so every point sees the same random numbers (common
+    random numbers, as with run_point and a constant seed)."""
+    import pandas as pd
+
+    from .model.model import LeverageModel
+
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    names = list(names)
+    if X.shape[1] != len(names):
+        from .errors import UserError
+
+        raise UserError(f"run_points: the design has {X.shape[1]} columns, expected one per name in {names}.")
+    worlds = int(worlds)
+    per_chunk = max(1, int(chunk_worlds) // worlds)
+    frames = []
+    for start in range(0, len(X), per_chunk):
+        rows = X[start:start + per_chunk]
+        params = {name: np.repeat(rows[:, j], worlds) for j, name in enumerate(names)}
+        model = LeverageModel.from_scenario(scenario, worlds=len(rows) * worlds, seed=seed, weeks=weeks,
+                                            world_ids=np.tile(np.arange(worlds), len(rows)), log_events=False,
+                                            **params)
+        table = model.run().outcomes(outcomes)
+        frames.append(pd.DataFrame({name: [world_mean(v) for v in table[name].to_numpy().reshape(len(rows), worlds)]
+                                    for name in table.columns if name != "world"}))
+    return pd.concat(frames, ignore_index=True)
 
 
 def world_mean(values) -> float:
