@@ -42,6 +42,7 @@ def test_from_scenario_applies_overrides_and_returns_an_unrun_model():
     plain = LeverageModel.from_scenario(WITHDRAWAL)
     assert (plain.worlds, plain.seed, plain.weeks, plain.calendar.start) == (spec.worlds, spec.seed, spec.weeks,
                                                                             spec.start_date)
+    assert LeverageModel.from_scenario(spec, worlds=3).worlds == 3 and spec.worlds == 1000  # a loaded Scenario
 
 
 def test_from_scenario_checks_its_overrides():
