@@ -182,7 +182,14 @@ def from_series(series, outcomes: dict[str, Outcome] | None = None) -> dict[str,
 
 
 def resolve(names) -> dict[str, Outcome]:
-    """The named outcomes, in the order given."""
+    """The named outcomes, in the order given (a UserError suggesting the closest names for an unknown one)."""
+    from ..errors import UserError, closest
+
+    names = [names] if isinstance(names, str) else list(names)
+    for name in names:
+        if name not in OUTCOMES:
+            raise UserError(f"outcomes: unknown outcome {name!r}.{closest(name, OUTCOMES)} Expected one of: "
+                            f"{', '.join(OUTCOMES)}.")
     return {name: OUTCOMES[name] for name in names}
 
 

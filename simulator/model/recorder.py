@@ -25,12 +25,19 @@ class Recorder:
 
     def to_frame(self, world_ids: np.ndarray, calendar):
         """Long table: one row per (world, week) with world, week, date and every metric."""
-        import pandas as pd
+        return long_frame(self.series, list(METRICS), world_ids, calendar.start)
 
-        weeks = self.last_week + 1
-        worlds = len(world_ids)
-        frame = {"world": np.repeat(world_ids, weeks), "week": np.tile(np.arange(weeks), worlds)}
-        frame["date"] = pd.to_datetime(calendar.start) + pd.to_timedelta(frame["week"] * 7, unit="D")
-        for name in METRICS:
-            frame[name] = self.series(name).T.reshape(-1)
-        return pd.DataFrame(frame)
+
+def long_frame(series, names, world_ids: np.ndarray, start):
+    """Long table of recorded series (`series(name)` a (weeks, worlds) array): one row per (world, week) with world,
+    week, date (week 0 on `start`) and the `names` metrics. Shared by Recorder.to_frame and Results.to_frame."""
+    import pandas as pd
+
+    names = list(names)
+    weeks = len(series(names[0])) if names else 0
+    worlds = len(world_ids)
+    frame = {"world": np.repeat(world_ids, weeks), "week": np.tile(np.arange(weeks), worlds)}
+    frame["date"] = pd.to_datetime(start) + pd.to_timedelta(frame["week"] * 7, unit="D")
+    for name in names:
+        frame[name] = series(name).T.reshape(-1)
+    return pd.DataFrame(frame)

@@ -14,13 +14,12 @@ class Run:
 
 
 def simulate(scenario, progress=None, **model_options) -> Run:
-    """Run `scenario` to its horizon. progress(week, weeks) is called after each week if given."""
+    """Run `scenario` to its horizon. progress(week, weeks) is called after each week if given; `model_options`
+    go to LeverageModel.from_spec (model options such as record or log_events, or parameter values)."""
     from ..model import LeverageModel
 
     started = time.perf_counter()
-    model = LeverageModel(worlds=scenario.worlds, seed=scenario.seed, weeks=scenario.weeks,
-                          start_date=scenario.start_date, events=scenario.events, **model_options,
-                          **scenario.parameters)
+    model = LeverageModel.from_spec(scenario, **model_options)
     while model.running:
         model.step()
         if progress is not None:
