@@ -106,11 +106,13 @@ def test_sobol_pipeline_on_an_ishigami_sweep_folder(tmp_path, ishigami):
     names = {p.name for p in written}
     assert {"sobol_y.csv", "sobol_y_S2.csv", "sobol_y.png", "point_means_y.csv"} <= names
     assert all(p.parent == folder / "analysis" and p.stat().st_size > 0 for p in written)
-    check_ishigami(pd.read_csv(folder / "analysis" / "sobol_y.csv"), pd.read_csv(folder / "analysis" / "sobol_y_S2.csv"))
+    check_ishigami(pd.read_csv(folder / "analysis" / "sobol_y.csv"),
+                   pd.read_csv(folder / "analysis" / "sobol_y_S2.csv"))
     assert "Sobol indices of y" in text and "x1 x x3" in text
     # the folder result equals the bare function on the same arrays
     direct = sobol_indices(ISHIGAMI, y, seed=3)["indices"]
-    pd.testing.assert_frame_equal(pd.read_csv(folder / "analysis" / "sobol_y.csv"), direct, check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(pd.read_csv(folder / "analysis" / "sobol_y.csv"), direct, check_exact=False,
+                                  rtol=1e-9)
 
 
 def test_point_means_average_replications_in_design_order(tmp_path):
@@ -174,7 +176,8 @@ def check_box(limits: pd.DataFrame, box: pd.DataFrame) -> None:
     assert lim.loc["x1", "restricted"] and lim.loc["x2", "restricted"] and not lim.loc["x3", "restricted"]
     assert lim.loc["x1", "min"] == pytest.approx(0.6, abs=0.05) and lim.loc["x1", "max"] == pytest.approx(1, abs=0.02)
     assert lim.loc["x2", "min"] == pytest.approx(0, abs=0.02) and lim.loc["x2", "max"] == pytest.approx(0.3, abs=0.05)
-    assert lim.loc["x3", "norm_min"] == pytest.approx(0, abs=0.01) and lim.loc["x3", "norm_max"] == pytest.approx(1, abs=0.01)
+    assert (lim.loc["x3", "norm_min"] == pytest.approx(0, abs=0.01)
+            and lim.loc["x3", "norm_max"] == pytest.approx(1, abs=0.01))
     b = box.iloc[0]
     for stat in ("coverage", "density", "mass"):
         assert 0 <= b[stat] <= 1

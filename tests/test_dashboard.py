@@ -187,7 +187,8 @@ def server(tmp_path):
     """The real dashboard server on a free loopback port, in its own process group; killed afterwards."""
     port = _free_port()
     log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-c", f"from simulator.interfaces.dashboard import serve; serve(port={port})"],
+    proc = subprocess.Popen([sys.executable, "-c",
+                             f"from simulator.interfaces.dashboard import serve; serve(port={port})"],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                             env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"})
     url = f"http://127.0.0.1:{port}/"

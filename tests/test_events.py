@@ -40,7 +40,8 @@ def test_triggered_event_fires_once_per_world_only_where_its_condition_held():
 
 
 def test_repeating_events():
-    scheduled = ScenarioEvent("Erbil-like strike", "iran_strike_on_iraq", {"severity": 1.0}, week=4, repeat=True, every=10)
+    scheduled = ScenarioEvent("Erbil-like strike", "iran_strike_on_iraq", {"severity": 1.0}, week=4, repeat=True,
+                              every=10)
     model = run([scheduled], weeks=40, worlds=5)
     assert sorted(fired_weeks(model, "iran_strike_on_iraq")["week"].unique()) == [4, 14, 24, 34]
     trigger = ScenarioEvent("keep squeezing", "restrict_dollars", {"access": 0.5, "duration": 2},
@@ -70,14 +71,16 @@ def test_gaza_ceasefire_lowers_attacks():
     ceasefire = ScenarioEvent("ceasefire", "gaza_ceasefire", {}, week=4)
     base, calm = run([]), run([ceasefire])
     window = slice(10, 60)
-    assert calm.recorder.series("attacks_per_week")[window].mean() < 0.7 * base.recorder.series("attacks_per_week")[window].mean()
+    assert (calm.recorder.series("attacks_per_week")[window].mean()
+            < 0.7 * base.recorder.series("attacks_per_week")[window].mean())
 
 
 def test_iranian_strike_angers_baghdad_at_iran_and_lowers_exit_pressure():
     strike = ScenarioEvent("strike on Erbil", "iran_strike_on_iraq", {"severity": 3.0}, week=4)
     base, struck = run([]), run([strike])
     window = slice(6, 20)
-    diff = struck.recorder.series("exit_pressure")[window].mean(0) - base.recorder.series("exit_pressure")[window].mean(0)
+    diff = (struck.recorder.series("exit_pressure")[window].mean(0)
+            - base.recorder.series("exit_pressure")[window].mean(0))
     assert np.median(diff) < -0.02, f"exit pressure changed by {np.median(diff):.3f} after an Iranian strike"
 
 
@@ -85,7 +88,8 @@ def test_set_parameter_changes_behaviour_from_that_week():
     more_alternatives = ScenarioEvent("interconnector", "set_parameter", {"name": "iraq_alternatives_gw_per_year",
                                                                          "value": 3.0}, week=10)
     base, changed = run([], weeks=80), run([more_alternatives], weeks=80)
-    np.testing.assert_array_equal(base.recorder.series("power_shortfall")[:10], changed.recorder.series("power_shortfall")[:10])
+    np.testing.assert_array_equal(base.recorder.series("power_shortfall")[:10],
+                                  changed.recorder.series("power_shortfall")[:10])
     assert changed.recorder.series("power_shortfall")[70:].mean() < base.recorder.series("power_shortfall")[70:].mean()
 
 

@@ -28,7 +28,8 @@ def _sweep(tmp_path, scenario_file, parameters: dict):
     from simulator.sweeps.folder import read
     from simulator.sweeps.runner import run_sweep
 
-    name, value = next(iter(parameters.items())) if parameters else ("us_rationality", registry()["us_rationality"].default)
+    name, value = (next(iter(parameters.items())) if parameters
+                   else ("us_rationality", registry()["us_rationality"].default))
     path = tmp_path / "sweep.yaml"
     path.write_text(yaml.safe_dump({
         "scenario": str(scenario_file), "design": "grid", "replications": WORLDS, "seed": SEED,
@@ -139,4 +140,5 @@ def test_docs_outcomes_is_in_sync():
 
     assert (ROOT / "docs" / "outcomes.md").read_text() == vocabulary.to_markdown(), (
         "docs/outcomes.md is stale: regenerate it with "
-        "python -c 'from simulator.model.outcomes import to_markdown; print(to_markdown(), end=\"\")' > docs/outcomes.md")
+        "python -c 'from simulator.model.outcomes import to_markdown; print(to_markdown(), end=\"\")' "
+        "> docs/outcomes.md")

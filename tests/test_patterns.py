@@ -18,7 +18,8 @@ def share_of_worlds(condition: np.ndarray) -> float:
 def test_baseline_reproduces_january_2024():
     m = run_scenario("baseline")
     attacks = np.median(series(m, "attacks_per_week")[1:14], axis=1)
-    assert np.all((attacks >= 3) & (attacks <= 9)), f"median weekly attacks in the first 13 weeks were {attacks}, expected 3-9"
+    assert np.all((attacks >= 3) & (attacks <= 9)), (
+        f"median weekly attacks in the first 13 weeks were {attacks}, expected 3-9")
     total = np.median(series(m, "attacks_per_week")[1:14].sum(axis=0))
     assert 45 <= total <= 110, f"median attacks in 13 weeks {total}; the article counts at least 70 in about 13 weeks"
     assert series(m, "us_troops_iraq")[0].min() == 2500 and series(m, "us_troops_syria")[0].min() == 900
@@ -51,9 +52,12 @@ def test_withdrawal_empties_iraq_and_stops_attacks_on_us_troops():
 
 def test_withdrawal_costs_the_us_its_leverage_and_makes_dollar_and_waiver_removal_likelier():
     m, base = run_scenario("withdrawal"), run_scenario("baseline")
-    assert np.median(series(m, "leverage_us_over_iraq")[-1]) < np.median(series(base, "leverage_us_over_iraq")[-1]) - 0.2
-    assert np.median(series(m, "leverage_iran_over_us")[-1]) < 0.5 * np.median(series(base, "leverage_iran_over_us")[-1])
-    removed = share_of_worlds((series(m, "dollar_access").min(axis=0) < 0.9) | (series(m, "waiver_active").min(axis=0) < 1))
+    assert (np.median(series(m, "leverage_us_over_iraq")[-1])
+            < np.median(series(base, "leverage_us_over_iraq")[-1]) - 0.2)
+    assert (np.median(series(m, "leverage_iran_over_us")[-1])
+            < 0.5 * np.median(series(base, "leverage_iran_over_us")[-1]))
+    removed = share_of_worlds((series(m, "dollar_access").min(axis=0) < 0.9)
+                              | (series(m, "waiver_active").min(axis=0) < 1))
     removed_base = share_of_worlds((series(base, "dollar_access").min(axis=0) < 0.9)
                                    | (series(base, "waiver_active").min(axis=0) < 1))
     assert removed > removed_base + 0.2, (f"without troops the US should more often stop facilitating dollars or "
@@ -62,17 +66,21 @@ def test_withdrawal_costs_the_us_its_leverage_and_makes_dollar_and_waiver_remova
 
 def test_revoking_waivers_cuts_iran_revenue_and_raises_the_summer_shortfall():
     m, base = run_scenario("waivers_revoked"), run_scenario("baseline")
-    revenue = series(m, "iran_revenue_from_iraq")[1:].mean(axis=0) - series(base, "iran_revenue_from_iraq")[1:].mean(axis=0)
-    assert share_of_worlds(revenue < 0) > 0.95, "revoking waivers should lower Iran's revenue from Iraq in nearly every world"
+    revenue = (series(m, "iran_revenue_from_iraq")[1:].mean(axis=0)
+               - series(base, "iran_revenue_from_iraq")[1:].mean(axis=0))
+    assert share_of_worlds(revenue < 0) > 0.95, (
+        "revoking waivers should lower Iran's revenue from Iraq in nearly every world")
     assert np.median(revenue) < -3, f"median loss of Iran's revenue only {np.median(revenue):.1f} bn USD a year"
-    summer = series(m, "power_shortfall")[SUMMER_2024].mean(axis=0) - series(base, "power_shortfall")[SUMMER_2024].mean(axis=0)
+    summer = (series(m, "power_shortfall")[SUMMER_2024].mean(axis=0)
+              - series(base, "power_shortfall")[SUMMER_2024].mean(axis=0))
     assert np.mean(summer) > 0.01 and share_of_worlds(summer > 0) > 0.6, (
         f"summer shortfall rose by {np.mean(summer):.3f} on average; arrears should make Iran cut supply")
 
 
 def test_dollar_cutoff_lifts_the_parallel_rate_and_hurts_salaries_and_the_militias():
     m, base = run_scenario("dollar_cutoff"), run_scenario("baseline")
-    assert np.median(series(m, "parallel_rate").max(axis=0)) > np.median(series(base, "parallel_rate").max(axis=0)) + 300
+    assert (np.median(series(m, "parallel_rate").max(axis=0))
+            > np.median(series(base, "parallel_rate").max(axis=0)) + 300)
     assert np.median(series(m, "salary_coverage").min(axis=0)) < 0.75, "salary coverage barely moved under a dollar cut"
     budget_drop = series(m, "pmu_budget").min(axis=0) - series(base, "pmu_budget").min(axis=0)
     assert share_of_worlds(budget_drop < -0.5) > 0.95, "the PMU budget (the militias' pay) should fall with the dollars"
@@ -84,10 +92,12 @@ def test_dollar_cudgel_keeps_us_forces_in_more_worlds_at_the_price_of_a_currency
     cudgel, push = run_scenario("dollar_cudgel"), run_scenario("expulsion_push")
     left_cudgel = share_of_worlds(series(cudgel, "us_troops_iraq")[-1] == 0)
     left_push = share_of_worlds(series(push, "us_troops_iraq")[-1] == 0)
-    assert left_push > 0.2, f"a sustained formal demand without the cudgel should often end the presence ({left_push:.0%})"
+    assert left_push > 0.2, (
+        f"a sustained formal demand without the cudgel should often end the presence ({left_push:.0%})")
     assert left_cudgel < left_push - 0.15, f"US forces left in {left_cudgel:.0%} of cudgel worlds vs {left_push:.0%}"
     spike = np.median(series(cudgel, "parallel_rate").max(axis=0))
-    assert spike > 2000 and spike > np.median(series(push, "parallel_rate").max(axis=0)) + 400, f"no rate spike ({spike:.0f})"
+    assert spike > 2000 and spike > np.median(series(push, "parallel_rate").max(axis=0)) + 400, (
+        f"no rate spike ({spike:.0f})")
 
 
 def test_escalation_met_by_heavy_retaliation_raises_exit_pressure():
@@ -114,5 +124,6 @@ def test_iranian_gas_cut_raises_shortfall_and_costs_iran_revenue():
     assert series(m, "power_shortfall")[cut].mean() > series(base, "power_shortfall")[cut].mean() + 0.05
     assert series(m, "iran_revenue_from_iraq")[cut].mean() < series(base, "iran_revenue_from_iraq")[cut].mean()
     assert series(m, "public_discontent")[cut].mean() > series(base, "public_discontent")[cut].mean()
-    assert np.median(series(m, "leverage_iran_over_iraq")[25]) < np.median(series(base, "leverage_iran_over_iraq")[25]), \
+    assert (np.median(series(m, "leverage_iran_over_iraq")[25])
+            < np.median(series(base, "leverage_iran_over_iraq")[25])), \
         "a lever that has been pulled should count less as leverage still in hand"

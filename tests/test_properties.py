@@ -23,7 +23,8 @@ LEVERS = [("us_withdrawal", {"over_weeks": 6, "include_syria": True}), ("revoke_
           ("militia_truce", {"duration": 5}), ("iran_gas_cut", {"fraction": 1.0, "duration": 30}),
           ("gaza_ceasefire", {}), ("iran_strike_on_iraq", {"severity": 5.0}),
           ("us_exit_response", {"response": "cudgel", "duration": None}), ("restore_waivers", {"duration": None}),
-          ("restore_dollars", {}), ("gaza_war_resumes", {}), ("set_parameter", {"name": "iran_cut_fraction", "value": 1.0}),
+          ("restore_dollars", {}), ("gaza_war_resumes", {}),
+          ("set_parameter", {"name": "iran_cut_fraction", "value": 1.0}),
           ("force", {"decision": "militia.posture.kataib_hezbollah", "option": "escalate", "duration": 10}),
           ("forbid", {"decision": "us.exit_response", "option": "negotiate", "duration": None})]
 

@@ -107,8 +107,8 @@ def test_headline_outcomes_with_uncertainty(run_report, folders):
     assert "90% interval" in outcomes and "Wilson" in outcomes
     # a value outcome: its median with the 5-95% band
     peak = summary["outcomes"]["peak_parallel_rate"]
-    assert f"Peak parallel exchange rate IQD per USD {fmt_band(peak['median'], peak['p5'], peak['p95'], 'IQD per USD')}" \
-        in outcomes
+    assert (f"Peak parallel exchange rate IQD per USD "
+            f"{fmt_band(peak['median'], peak['p5'], peak['p95'], 'IQD per USD')}" in outcomes)
 
 
 def test_leverage_matrix_over_time(run_report):
@@ -306,7 +306,8 @@ def test_predictions_section_when_present(folders, tmp_path):
     assert "Predictions and what the model says" in page
     predictions = section(page, "predictions")
     assert "Group A" in predictions and "Sam" in predictions
-    assert "Highest parallel exchange rate IQD per USD 1,650 1,689 [1,598\u20131,748] 30% inside the band" in predictions
+    assert ("Highest parallel exchange rate IQD per USD 1,650 1,689 [1,598\u20131,748] 30% inside the band"
+            in predictions)
     assert "below the band" in predictions
     assert "2 of 3 predictions fall inside the model's band" in predictions
 

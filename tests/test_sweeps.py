@@ -100,7 +100,8 @@ def test_results_are_identical_across_executors_worker_counts_and_chunk_sizes(tm
 
 def test_per_world_parameters_follow_the_design(tmp_path):
     out = tmp_path / "run"
-    assert sim_sweep(write(tmp_path, SMALL.replace("dollar_cudgel.yaml", "baseline.yaml")), "--out", out, "--workers", 1).exit_code == 0
+    assert sim_sweep(write(tmp_path, SMALL.replace("dollar_cudgel.yaml", "baseline.yaml")), "--out", out,
+                     "--workers", 1).exit_code == 0
     design = pd.read_parquet(out / "design.parquet")
     table = results(out).merge(design, on="point")
     assert (table["world"] // 30 == table["point"]).all() and (table["world"] % 30 == table["replication"]).all()
@@ -163,13 +164,15 @@ outcomes:
 
 BAD = [
     ("unknown-key", "scenario: {s}\ndesign: grid\nparameters: {{iran_power_share: {{range: [0.2, 0.4]}}}}\n"
-                    "outcomes: [us_left_iraq]\nreplicatons: 3\n", ["unknown key 'replicatons'", "replications", "line 5"]),
+                    "outcomes: [us_left_iraq]\nreplicatons: 3\n",
+     ["unknown key 'replicatons'", "replications", "line 5"]),
     ("unknown-parameter", "scenario: {s}\ndesign: grid\nparameters: {{iran_power_shar: {{range: [0.2, 0.4]}}}}\n"
                           "outcomes: [us_left_iraq]\n", ["unknown parameter 'iran_power_shar'", "iran_power_share"]),
     ("outside-range", "scenario: {s}\ndesign: lhs\nparameters:\n  iran_power_share: {{range: [0.1, 0.4]}}\n"
                       "outcomes: [us_left_iraq]\n", ["documented range", "allow_outside_range", "line 4"]),
-    ("values-with-sobol", "scenario: {s}\ndesign: sobol\nsamples: 8\nparameters:\n  iran_power_share: {{values: [0.2]}}\n"
-                          "outcomes: [us_left_iraq]\n", ["only work with design: grid"]),
+    ("values-with-sobol", "scenario: {s}\ndesign: sobol\nsamples: 8\nparameters:\n"
+                          "  iran_power_share: {{values: [0.2]}}\noutcomes: [us_left_iraq]\n",
+     ["only work with design: grid"]),
     ("sobol-not-power-of-two", "scenario: {s}\ndesign: sobol\nsamples: 100\nparameters:\n"
                                "  iran_power_share: {{range: [0.2, 0.4]}}\noutcomes: [us_left_iraq]\n",
      ["power of two", "found 100", "64 or 128"]),
@@ -180,9 +183,11 @@ BAD = [
     ("unknown-metric", "scenario: {s}\ndesign: grid\nparameters: {{iran_power_share: {{range: [0.2, 0.4]}}}}\n"
                        "outcomes:\n  - {{name: x, metric: parallel_rat, stat: max}}\n", ["parallel_rate", "line 5"]),
     ("missing-threshold", "scenario: {s}\ndesign: grid\nparameters: {{iran_power_share: {{range: [0.2, 0.4]}}}}\n"
-                          "outcomes:\n  - {{name: x, metric: parallel_rate, stat: ever_above}}\n", ["needs", "threshold"]),
-    ("missing-scenario", "scenario: nowhere.yaml\ndesign: grid\nparameters: {{iran_power_share: {{range: [0.2, 0.4]}}}}\n"
-                         "outcomes: [us_left_iraq]\n", ["does not exist", "line 1"]),
+                          "outcomes:\n  - {{name: x, metric: parallel_rate, stat: ever_above}}\n",
+     ["needs", "threshold"]),
+    ("missing-scenario", "scenario: nowhere.yaml\ndesign: grid\n"
+                         "parameters: {{iran_power_share: {{range: [0.2, 0.4]}}}}\noutcomes: [us_left_iraq]\n",
+     ["does not exist", "line 1"]),
     ("python-tag", "scenario: !!python/object/apply:os.system ['true']\n", ["not allowed"]),
 ]
 

@@ -65,8 +65,8 @@ def _require_design(sweep: Sweep, method: str) -> None:
                "morris": "Morris elementary effects need trajectories that move one parameter at a time"}[method]
         raise UserError(f"{sweep.path / 'manifest.json'}, key design: the {method} method needs a {kind} design, "
                         f"found {sweep.kind!r} ({why}). Expected a sweep run with `design: {kind}` (for example "
-                        f"configs/sweeps/{'sobol_exit_currency' if kind == 'sobol' else 'morris_all'}.yaml); this sweep "
-                        f"can be analysed with --method summary or --method prim.")
+                        f"configs/sweeps/{'sobol_exit_currency' if kind == 'sobol' else 'morris_all'}.yaml); "
+                        f"this sweep can be analysed with --method summary or --method prim.")
 
 
 def _require_all_points(sweep: Sweep, means, method: str) -> None:
@@ -76,11 +76,11 @@ def _require_all_points(sweep: Sweep, means, method: str) -> None:
         failed = [c for c in chunks if c in sweep.failed]
         cause = (f"chunks {', '.join(map(str, failed[:8]))} failed (errors in {sweep.path / 'failures'})" if failed
                  else f"chunks {', '.join(map(str, chunks[:8]))} are missing (the sweep was interrupted)")
-        raise UserError(f"{sweep.path}: the {method} method needs a result at every design point, but {len(empty):,} of "
-                        f"{len(means):,} points have no finished world (points {', '.join(map(str, empty[:8]))}"
-                        f"{' ...' if len(empty) > 8 else ''}) because {cause}. Expected a complete sweep: fix the cause, "
-                        f"run the missing chunks with `{sweep.resume_command()}`, then analyse again (summary and "
-                        f"prim work on incomplete sweeps).")
+        raise UserError(f"{sweep.path}: the {method} method needs a result at every design point, but {len(empty):,} "
+                        f"of {len(means):,} points have no finished world (points {', '.join(map(str, empty[:8]))}"
+                        f"{' ...' if len(empty) > 8 else ''}) because {cause}. Expected a complete sweep: "
+                        f"fix the cause, run the missing chunks with `{sweep.resume_command()}`, then analyse again "
+                        f"(summary and prim work on incomplete sweeps).")
 
 
 def _seed(sweep: Sweep) -> int:
@@ -94,7 +94,8 @@ def _noise_line(means) -> list[str]:
     if share != share:  # NaN: one world a point, noise unknown
         return []
     return [f"Replication noise is about {share:.0%} of the variance of the point means "
-            f"({int(means['n'].median())} worlds a point){'; add replications to sharpen the indices' if share > 0.2 else ''}."]
+            f"({int(means['n'].median())} worlds a point)"
+            f"{'; add replications to sharpen the indices' if share > 0.2 else ''}."]
 
 
 def _label(sweep: Sweep, outcome: str) -> str:
@@ -117,7 +118,8 @@ def _summary(sweep: Sweep, outcome: str, threshold):
     if len(sweep.names) == 2:
         x, y = sweep.names
         table = heatmap_table(means, x, y, bounds=dict(zip(sweep.names, map(tuple, sweep.problem["bounds"]))))
-        tables[f"heatmap_{outcome}.csv"] = table.rename_axis(index=f"{y} (rows) / {x} (columns)", columns=None).reset_index()
+        tables[f"heatmap_{outcome}.csv"] = table.rename_axis(index=f"{y} (rows) / {x} (columns)",
+                                                             columns=None).reset_index()
         title = f"{_label(sweep, outcome).capitalize()} over {x} and {y}"
         figures[f"heatmap_{outcome}.png"] = lambda p: plots.heatmap(table, x, y, _label(sweep, outcome), title, p)
         lines += heatmap_lines(table, outcome, x, y)

@@ -30,7 +30,8 @@ def morris_indices(problem: dict, X, y, seed: int | None = 1, num_levels: int = 
     si = morris.analyze(problem, x, y, num_resamples=num_resamples, conf_level=conf_level, num_levels=num_levels,
                         seed=seed)
     return pd.DataFrame({"parameter": list(problem["names"]), "mu": np.asarray(si["mu"], dtype=float),
-                         "mu_star": np.asarray(si["mu_star"], dtype=float), "sigma": np.asarray(si["sigma"], dtype=float),
+                         "mu_star": np.asarray(si["mu_star"], dtype=float),
+                         "sigma": np.asarray(si["sigma"], dtype=float),
                          "mu_star_conf": np.asarray(si["mu_star_conf"], dtype=float)})
 
 

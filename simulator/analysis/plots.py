@@ -89,7 +89,8 @@ def heatmap(table, x: str, y: str, label: str, title: str, path: Path) -> Path:
 
 
 def prim_tradeoff(trajectory, title: str, path: Path) -> Path:
-    """Density against coverage along the peeling trajectory, coloured by restricted parameters; the chosen box ringed."""
+    """Density against coverage along the peeling trajectory, coloured by restricted parameters; the chosen box
+    ringed."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4.5))
     points = ax.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"], cmap="viridis", s=18)

@@ -88,8 +88,8 @@ def analyze(problem: dict, X, Y, threshold: float = 0.5, **options) -> dict:
         spread = (f"its values run from {ok.min():.4g} to {ok.max():.4g} (median {np.median(ok):.4g})" if ok.size
                   else "it has no value in any world")
         raise UserError(f"PRIM: the outcome is above the threshold {threshold:g} in {'all' if y.all() else 'none'} of "
-                        f"the {y.size:,} worlds, so there is no box to find; {spread}. Expected a threshold inside that "
-                        f"range (--threshold), or another outcome.")
+                        f"the {y.size:,} worlds, so there is no box to find; {spread}. Expected a threshold inside "
+                        f"that range (--threshold), or another outcome.")
     bounds = {n: tuple(b) for n, b in zip(problem["names"], problem["bounds"])}
     return prim_box(X, y, bounds=bounds, **options)
 
@@ -106,7 +106,8 @@ def report(tables: dict, outcome: str, threshold: float) -> list[str]:
            f"worlds are cases; mass {b['mass']:.1%} of all worlds."]
     if r.empty:
         return out + ["  No restriction improves on the base rate: no parameter box makes this outcome likelier."]
-    rows = [[p.parameter, fmt(p.min), fmt(p.max), f"{fmt(p.low)} - {fmt(p.high)}", f"{p.qp:.1g}"] for p in r.itertuples()]
+    rows = [[p.parameter, fmt(p.min), fmt(p.max), f"{fmt(p.low)} - {fmt(p.high)}", f"{p.qp:.1g}"]
+            for p in r.itertuples()]
     out += text_table(["parameter", "box min", "box max", "range", "quasi-p"], rows)
     free = lim.loc[~lim["restricted"], "parameter"].tolist()
     if free:

@@ -78,7 +78,8 @@ def text_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def overview_lines(overview) -> list[str]:
-    rows = [[r.outcome, r.kind, fmt(r.mean), f"{fmt(r.p5)} - {fmt(r.p95)}" if r.kind == "value" else "", f"{r.n_value:,}"]
+    rows = [[r.outcome, r.kind, fmt(r.mean), f"{fmt(r.p5)} - {fmt(r.p95)}" if r.kind == "value" else "",
+             f"{r.n_value:,}"]
             for r in overview.itertuples()]
     return text_table(["outcome", "kind", "mean", "5%-95% of worlds", "worlds"], rows)
 
@@ -99,5 +100,6 @@ def point_lines(means, outcome: str, names: list[str], limit: int = 20) -> list[
     shown = names if len(names) <= 4 else []  # wider designs: parameter values are in summary_points.csv
     rows = [[str(int(r["point"]))] + [fmt(r[n]) for n in shown] + [fmt(r["mean"]), fmt(r["p5"]), fmt(r["p95"]),
                                                                    f"{int(r['n']):,}"] for _, r in m.iterrows()]
-    note = [] if shown or not names else [f"Parameter values of each point ({len(names)} parameters): summary_points.csv."]
+    note = [] if shown or not names else [f"Parameter values of each point ({len(names)} parameters): "
+                                          f"summary_points.csv."]
     return [title + ":"] + text_table(["point", *shown, "mean", "p5", "p95", "worlds"], rows) + note

@@ -40,7 +40,8 @@ def cli():
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figures.")
 @click.option("--predictions", "predictions_file", help="Reveal the predictions in this file (from `sim predict`).")
 def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_file):
-    """Run SCENARIO (a YAML file or the name of a shipped scenario) as a Monte Carlo ensemble, print a summary and write the results."""
+    """Run SCENARIO (a YAML file or the name of a shipped scenario) as a Monte Carlo ensemble, print a summary and
+    write the results."""
     from .. import scenario as scenarios
     from ..output.run_folder import choose_folder, write_run
 
@@ -158,7 +159,8 @@ def compare(baseline, scenario_files, worlds, seed, out, no_figures):
 
 @cli.command()
 @click.option("--port", type=int, default=8765, show_default=True, help="Port to listen on.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (127.0.0.1: this machine only).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (127.0.0.1: this machine only).")
 def dashboard(port, host):
     """Start the classroom dashboard (a Mesa SolaraViz page) and open it at http://HOST:PORT."""
     require("dashboard", "sim dashboard")

@@ -126,7 +126,8 @@ def gaza_war_resumes(model, mask, opts, week):
 def iran_strike_on_iraq(model, mask, opts, week):
     iraq = model.iraq
     iraq.anger_at_iran = iraq.anger_at_iran + mask * opts["severity"]
-    iraq.sovereignty_grievance = iraq.sovereignty_grievance + mask * opts["severity"] * model.p.iraq_sovereignty_sensitivity
+    iraq.sovereignty_grievance = (iraq.sovereignty_grievance
+                                  + mask * opts["severity"] * model.p.iraq_sovereignty_sensitivity)
 
 
 def force(model, mask, opts, week):
@@ -233,7 +234,8 @@ class EventSchedule:
 
     def apply(self, model, week: int) -> None:
         """Decide which events fire from last week's state first, then act, so events do not see each other."""
-        due = [(i, mask) for i, event in enumerate(self.events) if (mask := self._due(i, event, model, week)) is not None]
+        due = [(i, mask) for i, event in enumerate(self.events)
+               if (mask := self._due(i, event, model, week)) is not None]
         for i, mask in due:
             event = self.events[i]
             ACTIONS[event.action].apply(model, mask, event.options, week)

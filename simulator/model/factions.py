@@ -4,4 +4,5 @@ Kata'ib Hezbollah is the hardest line (article, 'Same Foxhole'); the other hardl
 attack less; the state-aligned blocs (Badr and others) are most of the PMU's fighters and rarely attack.
 """
 
-FACTIONS = {"kataib_hezbollah": "militia_kh", "hardline_allies": "militia_allies", "state_aligned": "militia_mainstream"}
+FACTIONS = {"kataib_hezbollah": "militia_kh", "hardline_allies": "militia_allies",
+            "state_aligned": "militia_mainstream"}

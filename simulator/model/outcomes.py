@@ -259,7 +259,8 @@ def to_markdown() -> str:
              "end (`final_*`). A threshold is absolute or a multiple of the world's own week-0 value, so outcomes stay",
              "true to a scenario that starts from another state. A share of worlds is reported with its 90% Wilson",
              "score interval; a value with its median and 5-95% band over worlds.", "",
-             "## Events (share of worlds)", "", "| name | meaning | metric | statistic | threshold |", "|---|---|---|---|---|"]
+             "## Events (share of worlds)", "", "| name | meaning | metric | statistic | threshold |",
+             "|---|---|---|---|---|"]
     lines += [f"| `{n}` | {o.description} | `{o.metric}` | `{o.stat}` | {threshold(o)} |"
               for n, o in OUTCOMES.items() if o.is_event]
     lines += ["", "## Values (median and 5-95% band over worlds)", "", "| name | meaning | metric | statistic | unit |",

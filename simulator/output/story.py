@@ -68,7 +68,8 @@ def _numbers(model, i: int) -> str:
             f"({attacks[1:14].sum():.0f} in the first 13 weeks), the US struck back {strikes.sum():.0f} times and "
             f"{casualties.sum():.0f} US personnel were killed or seriously wounded. The parallel rate peaked at "
             f"{rate.max():,.0f} IQD/USD in {model.calendar.label(int(rate.argmax()))}; the worst power shortfall left "
-            f"{shortfall.max():.0%} of demand unmet. Iran earned on average {s('iran_revenue_from_iraq')[1:].mean():.1f} "
-            f"bn USD a year from Iraq. Baghdad's exit pressure went from {s('exit_pressure')[0]:.2f} to "
+            f"{shortfall.max():.0%} of demand unmet. Iran earned on average "
+            f"{s('iran_revenue_from_iraq')[1:].mean():.1f} bn USD a year from Iraq. "
+            f"Baghdad's exit pressure went from {s('exit_pressure')[0]:.2f} to "
             f"{s('exit_pressure')[-1]:.2f}, and {troops[-1]:,.0f} US troops were in Iraq at the end "
             f"(from {troops[0]:,.0f}). PMU fighters: {s('pmu_fighters')[0]:,.0f} to {s('pmu_fighters')[-1]:,.0f}.")

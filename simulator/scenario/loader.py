@@ -296,7 +296,8 @@ def _options(action, given, path, src) -> dict:
         where = src.where(path + (key,))
         if key not in given:
             if opt.default is None and key not in ("duration", "over_weeks"):
-                raise UserError(f"{src.where(path)}: action {action!r} needs option {key!r} ({opt.help or opt.kind.__name__}).")
+                raise UserError(f"{src.where(path)}: action {action!r} needs option {key!r} "
+                                f"({opt.help or opt.kind.__name__}).")
             out[key] = opt.default
             continue
         value = given[key]

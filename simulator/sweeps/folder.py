@@ -189,7 +189,8 @@ def read(sweep_dir) -> Sweep:
     absent = [c for c in ["point", *names] if c not in design.columns]
     if absent:
         raise UserError(f"{design_file}: columns {', '.join(absent)} missing. Expected 'point' and one column per "
-                        f"parameter in manifest.json problem.names ({', '.join(names)}); found {', '.join(design.columns)}.")
+                        f"parameter in manifest.json problem.names ({', '.join(names)}); "
+                        f"found {', '.join(design.columns)}.")
     design = design[["point", *names]].sort_values("point", ignore_index=True)
     folder = SweepFolder(path)
     failed = folder.failed()
@@ -208,7 +209,8 @@ def read(sweep_dir) -> Sweep:
     if clash:
         raise UserError(f"{manifest_file}: {', '.join(clash)} is both a parameter and an outcome; expected distinct "
                         f"names. Rename the outcome in the sweep file.")
-    worlds = worlds.sort_values("world", ignore_index=True).merge(design, on="point", how="left", validate="many_to_one")
+    worlds = worlds.sort_values("world", ignore_index=True).merge(design, on="point", how="left",
+                                                                  validate="many_to_one")
     chunks = [chunk_index(f) for f in files]
     return Sweep(path, manifest, design, worlds, chunks, failed)
 

@@ -60,15 +60,16 @@ def prepare(spec, out, resume: bool, chunk_worlds: int | None):
             manifest["chunk_worlds"], manifest["chunks"] = existing["chunk_worlds"], existing["chunks"]
         changed = [k for k in RESUME_KEYS if existing.get(k) != manifest.get(k)]
         if changed:
-            raise UserError(f"--resume {folder.path}: the sweep has changed since this folder was started ({', '.join(changed)}"
-                            f" differ); resuming would mix results. Expected the same sweep file and options, or a "
-                            f"new --out folder.")
+            raise UserError(f"--resume {folder.path}: the sweep has changed since this folder was started "
+                            f"({', '.join(changed)} differ); resuming would mix results. Expected the same sweep file "
+                            f"and options, or a new --out folder.")
         return folder, existing
     if folder.path.exists():
-        raise UserError(f"--out {folder.path}: this folder already exists. Expected a new folder, or --resume to finish "
-                        f"the sweep that was started there; nothing was overwritten.")
+        raise UserError(f"--out {folder.path}: this folder already exists. Expected a new folder, or --resume "
+                        f"to finish the sweep that was started there; nothing was overwritten.")
     design = spec.sample()
-    frame = pd.DataFrame({"point": range(len(design)), **{n: design[:, j] for j, n in enumerate(spec.problem["names"])}})
+    frame = pd.DataFrame({"point": range(len(design)),
+                          **{n: design[:, j] for j, n in enumerate(spec.problem["names"])}})
     folder.create(manifest, frame)
     return folder, manifest
 

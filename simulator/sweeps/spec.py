@@ -132,8 +132,8 @@ def _parameters(raw, design, allow, src, registry) -> dict:
         return {p.name: {"low": p.low, "high": p.high, "values": None}
                 for p in registry.values() if p.high > p.low and not p.initial}
     if not isinstance(raw, dict) or not raw:
-        raise UserError(f"{src.where(('parameters',))}: expected a mapping like {{us_dollar_access: {{range: [0.3, 1.0]}}}}"
-                        f" or 'all', found {raw!r}.")
+        raise UserError(f"{src.where(('parameters',))}: expected a mapping like "
+                        f"{{us_dollar_access: {{range: [0.3, 1.0]}}}} or 'all', found {raw!r}.")
     out = {}
     for name, spec in raw.items():
         where = src.where(("parameters", str(name)))
@@ -147,7 +147,8 @@ def _parameters(raw, design, allow, src, registry) -> dict:
         numbers = spec[key]
         if not isinstance(numbers, list) or not numbers or not all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
-            raise UserError(f"{src.where(('parameters', str(name), key))}: expected a list of numbers, found {numbers!r}.")
+            raise UserError(f"{src.where(('parameters', str(name), key))}: expected a list of numbers, "
+                            f"found {numbers!r}.")
         if key == "range" and (len(numbers) != 2 or numbers[0] >= numbers[1]):
             raise UserError(f"{src.where(('parameters', str(name), key))}: expected [low, high] with low < high, found "
                             f"{numbers!r}.")
@@ -156,8 +157,8 @@ def _parameters(raw, design, allow, src, registry) -> dict:
                             f"a {design} design needs a range [low, high].")
         low, high = min(numbers), max(numbers)
         if not allow and (low < p.low or high > p.high):
-            raise UserError(f"{src.where(('parameters', str(name), key))}: {numbers!r} goes outside the documented range "
-                            f"of {name!r}, [{p.low:g}, {p.high:g}] {p.unit}. Expected values inside it, or "
+            raise UserError(f"{src.where(('parameters', str(name), key))}: {numbers!r} goes outside the documented "
+                            f"range of {name!r}, [{p.low:g}, {p.high:g}] {p.unit}. Expected values inside it, or "
                             f"'allow_outside_range: true' to explore beyond it on purpose.")
         out[name] = {"low": float(low), "high": float(high),
                      "values": [float(v) for v in numbers] if key == "values" else None}
@@ -189,8 +190,8 @@ def _outcomes(raw, src) -> dict:
             raise UserError(f"{src.where(('outcomes', i, 'metric'))}: unknown metric {metric!r}."
                             f"{closest(str(metric), METRICS)} Expected one of the recorded metrics (docs/model.md).")
         if stat not in STATS:
-            raise UserError(f"{src.where(('outcomes', i, 'stat'))}: unknown statistic {stat!r}.{closest(str(stat), STATS)}"
-                            f" Expected one of: {', '.join(STATS)}.")
+            raise UserError(f"{src.where(('outcomes', i, 'stat'))}: unknown statistic {stat!r}."
+                            f"{closest(str(stat), STATS)} Expected one of: {', '.join(STATS)}.")
         needs = stat not in VALUE_STATS
         if needs != isinstance(threshold, (int, float)) or isinstance(threshold, bool):
             raise UserError(f"{where}: statistic {stat!r} {'needs' if needs else 'takes no'} numeric 'threshold', "

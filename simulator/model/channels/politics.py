@@ -6,7 +6,8 @@ import numpy as np
 
 from ..choice import option_index
 
-BASE_LEVEL = -0.9  # logit of exit pressure before grievance, alignment and fear; calibrated so the baseline stays near 0.45
+# logit of exit pressure before grievance, alignment and fear; calibrated so the baseline stays near 0.45
+BASE_LEVEL = -0.9
 SOVEREIGNTY_WEIGHT = 1.0
 IRAN_ESCALATION_WEIGHT = 0.6  # an escalation campaign directed by Iran presses Baghdad's aligned parties harder
 ANGER_WEIGHT = 1.0
