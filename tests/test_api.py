@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SCENARIOS
 
 from simulator import LeverageModel
 from simulator.errors import UserError
@@ -15,8 +16,6 @@ from simulator.model.metrics import KEY_METRICS, METRICS
 from simulator.model.outcomes import OUTCOMES, share_interval, table
 from simulator.output.run import simulate
 from simulator.scenario import load
-
-from conftest import SCENARIOS
 
 WITHDRAWAL = SCENARIOS / "withdrawal.yaml"
 

@@ -7,12 +7,11 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import SCENARIOS
 
 from simulator import LeverageModel
 from simulator.drivers import ema_function, run_point, run_points, world_mean
 from simulator.errors import UserError
-
-from conftest import SCENARIOS
 
 BASELINE = SCENARIOS / "baseline.yaml"
 SEED = 4242

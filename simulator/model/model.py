@@ -18,12 +18,12 @@ from functools import partial
 import mesa
 import numpy as np
 
+from ..errors import UserError
 from . import narrative, parameters
 from .agents import Iran, IraqiGovernment, MilitiaFaction, UnitedStates
 from .calendar import Calendar
-from .channels import dollar, energy, politics, pmu, presence, violence
+from .channels import dollar, energy, pmu, politics, presence, violence
 from .choice import Constraints
-from ..errors import UserError
 from .event_log import EventLog
 from .events import EventSchedule
 from .factions import FACTIONS
@@ -118,7 +118,8 @@ class LeverageModel(mesa.Model):
             seed = secrets.randbits(63)
         super().__init__(seed=int(seed))
         if int(worlds) < 1 or int(weeks) < 1:
-            raise UserError(f"LeverageModel: worlds and weeks must be at least 1, found worlds={worlds}, weeks={weeks}.")
+            raise UserError(f"LeverageModel: worlds and weeks must be at least 1, found worlds={worlds}, "
+                            f"weeks={weeks}.")
         self.seed = int(seed)
         self.worlds = int(worlds)
         self.weeks = int(weeks)
@@ -152,7 +153,7 @@ class LeverageModel(mesa.Model):
 
     @classmethod
     def from_scenario(cls, scenario, *, worlds: int | None = None, seed: int | None = None, weeks: int | None = None,
-                      **overrides) -> "LeverageModel":
+                      **overrides) -> LeverageModel:
         """An unrun model of a scenario: `scenario` is anything `simulator.scenario.load` reads (a path to a
         scenario file), or a loaded Scenario. `worlds`, `seed` and `weeks` replace the file's values (checked as on
         the command line); other keywords are registry parameters, which win over the file's, or model options
@@ -166,7 +167,7 @@ class LeverageModel(mesa.Model):
         return cls.from_spec(spec.with_overrides(worlds=worlds, seed=seed, weeks=weeks), **overrides)
 
     @classmethod
-    def from_spec(cls, scenario, **options) -> "LeverageModel":
+    def from_spec(cls, scenario, **options) -> LeverageModel:
         """An unrun model of a loaded Scenario, as it stands (its worlds, seed, weeks, start date, events and
         parameters). `options` are registry parameters (they win over the scenario's) and model options. The one
         place a scenario becomes a model: `from_scenario`, `simulate` and `sim run` all come through here."""
@@ -205,7 +206,7 @@ class LeverageModel(mesa.Model):
         self._record()
         self.running = self.week < self.weeks
 
-    def run(self) -> "LeverageModel":
+    def run(self) -> LeverageModel:
         """Step to the horizon; returns the model so calls chain."""
         while self.running:
             self.step()

@@ -51,7 +51,7 @@ class Results:
         self._headline = None
 
     @classmethod
-    def from_model(cls, model) -> "Results":
+    def from_model(cls, model) -> Results:
         """The weeks a recorded model has run so far (no copy: the arrays are views of its recorder)."""
         from ..output.figures import event_marks
 
