@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 
 from ..model.metrics import KEY_METRICS
+from ..model.units import fmt
 
 QUIET_KINDS = {"strike", "casualties", "militia.posture.hardline_allies", "militia.posture.state_aligned"}
 FLAPPING_KINDS = {"us.retaliation", "iran.direction", "iraq.exit_stance", "militia.posture.kataib_hezbollah", "dollars",
@@ -61,15 +62,17 @@ def render(story: dict) -> str:
 
 def _numbers(model, i: int) -> str:
     s = lambda name: model.recorder.series(name)[:, i].astype(float)
+    n = lambda value, unit: fmt(value, unit)
     attacks, strikes, casualties = s("attacks_per_week"), s("us_strikes_per_week"), s("us_casualties_per_week")
     rate, shortfall = s("parallel_rate"), s("power_shortfall")
-    troops = s("us_troops_iraq")
-    return (f"Over {model.week} weeks the militias attacked US forces {attacks.sum():.0f} times "
-            f"({attacks[1:14].sum():.0f} in the first 13 weeks), the US struck back {strikes.sum():.0f} times and "
-            f"{casualties.sum():.0f} US personnel were killed or seriously wounded. The parallel rate peaked at "
-            f"{rate.max():,.0f} IQD/USD in {model.calendar.label(int(rate.argmax()))}; the worst power shortfall left "
-            f"{shortfall.max():.0%} of demand unmet. Iran earned on average "
-            f"{s('iran_revenue_from_iraq')[1:].mean():.1f} bn USD a year from Iraq. "
-            f"Baghdad's exit pressure went from {s('exit_pressure')[0]:.2f} to "
-            f"{s('exit_pressure')[-1]:.2f}, and {troops[-1]:,.0f} US troops were in Iraq at the end "
-            f"(from {troops[0]:,.0f}). PMU fighters: {s('pmu_fighters')[0]:,.0f} to {s('pmu_fighters')[-1]:,.0f}.")
+    troops, pressure = s("us_troops_iraq"), s("exit_pressure")
+    return (f"Over {model.week} weeks the militias attacked US forces {n(attacks.sum(), 'attacks')} times "
+            f"({n(attacks[1:14].sum(), 'attacks')} in the first 13 weeks), the US struck back "
+            f"{n(strikes.sum(), 'strikes')} times and {n(casualties.sum(), 'people')} US personnel were killed or "
+            f"seriously wounded. The parallel rate peaked at {n(rate.max(), 'IQD per USD')} IQD/USD in "
+            f"{model.calendar.label(int(rate.argmax()))}; the worst power shortfall left "
+            f"{n(shortfall.max(), 'share of demand')} of demand unmet. Iran earned on average "
+            f"{n(s('iran_revenue_from_iraq')[1:].mean(), 'USD bn per year')} bn USD a year from Iraq. Baghdad's exit "
+            f"pressure went from {n(pressure[0], 'index 0-1')} to {n(pressure[-1], 'index 0-1')}, and "
+            f"{n(troops[-1], 'troops')} US troops were in Iraq at the end (from {n(troops[0], 'troops')}). PMU "
+            f"fighters: {n(s('pmu_fighters')[0], 'fighters')} to {n(s('pmu_fighters')[-1], 'fighters')}.")

@@ -11,6 +11,7 @@ import io
 import numpy as np
 
 from ...model.metrics import KEY_METRICS, METRICS
+from ...model.units import fmt
 from ...output.bands import date_axis, draw_band
 from . import stats
 
@@ -79,7 +80,8 @@ def leverage_matrix(model, dpi: int = 72) -> bytes:
             ax.set_ylim(0, 1.05)
             ax.set_xticks([])
             ax.tick_params(labelsize=7)
-            ax.set_title(f"{cell.holder} over {cell.target}: {cell.median:.2f}", fontsize=11, fontweight="bold")
+            ax.set_title(f"{cell.holder} over {cell.target}: {fmt(cell.median, 'index 0-1')}", fontsize=11,
+                         fontweight="bold")
     fig.suptitle("Who can still hurt whom (0-1): median now,\nits path so far, grey band 5-95% of worlds now",
                  fontsize=9)
     fig.subplots_adjust(left=0.08, right=0.98, top=0.84, bottom=0.03, hspace=0.3, wspace=0.2)

@@ -11,9 +11,11 @@ import solara
 from mesa.visualization.utils import update_counter
 
 from ...errors import UserError
+from ...model.units import fmt
 from . import charts, levers, stats
 
 SHOW_PULLED = 4  # rows of the levers-pulled table
+INDEX = "index 0-1"
 
 # Bumped when a lever is pulled, so that the charts and the feed redraw at once, also while paused.
 lever_pulls = solara.reactive(0)
@@ -72,7 +74,8 @@ def LeverageMatrix(model):
     with solara.Card("Leverage matrix", classes=["dash-leverage-matrix"], margin=0):
         solara.Image(charts.leverage_matrix(model), width="100%", classes=["dash-matrix-image"])
         _table(["who", "over whom", "median now", "5-95% of worlds"],
-               [[c.holder, c.target, f"{c.median:.2f}", f"{c.p5:.2f}-{c.p95:.2f}"] for c in cells], "dash-matrix-table")
+               [[c.holder, c.target, fmt(c.median, INDEX), f"{fmt(c.p5, INDEX)}\u2013{fmt(c.p95, INDEX)}"]
+                for c in cells], "dash-matrix-table")
 
 
 @solara.component
@@ -125,7 +128,8 @@ def EventFeed(model):
             return
         with solara.Column(style={"max-height": "460px", "overflow-y": "auto"}):
             _table(["week", "date", "actor", "what happened", "worlds"],
-                   [[r.week, r.date, r.actor, r.description, f"{r.worlds} ({r.share:.0%})"] for r in rows],
+                   [[r.week, r.date, r.actor, r.description, f"{r.worlds} ({fmt(r.share, 'share of worlds')})"]
+                    for r in rows],
                    "dash-feed-table")
 
 
