@@ -14,15 +14,18 @@ from .factions import FACTIONS
 # Every decision the actors take, with its options in a fixed order (the index is what agents store).
 DECISIONS: dict[str, tuple[str, ...]] = {
     "us.retaliation": ("none", "proportional", "heavy"),
-    "us.exit_response": ("negotiate", "accept", "cudgel"),
+    "us.exit_response": ("hold", "timetable", "withdraw", "threaten"),
+    "us.deterrence": ("silent", "declare"),
     "us.dollars": ("facilitate", "scale_back", "restrict"),
     "us.waiver": ("renew", "lapse"),
     "iran.direction": ("restrain", "sustain", "escalate"),
-    "iran.supply": ("full", "reduce"),
+    "iran.supply": ("full", "threaten", "reduce"),
     "iraq.exit_stance": ("quiet", "negotiate", "request"),
+    "iraq.militia_policy": ("tolerate", "include", "press"),
 }
 POSTURES = ("hold", "harass", "escalate")
 DECISIONS.update({f"militia.posture.{name}": POSTURES for name in FACTIONS})
+DECISIONS.update({f"militia.campaign.{name}": ("continue", "suspend") for name in FACTIONS})
 
 
 def option_index(decision: str, option: str) -> int:

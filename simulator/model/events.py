@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .choice import DECISIONS
+from .choice import DECISIONS, option_index
 from .factions import FACTIONS
+from .threats import LEVERS
 
 FOREVER = math.inf
 
@@ -51,12 +52,73 @@ def _where(mask, new, old):
 # ------------------------------------------------------------------------------------------------- the actions
 def us_withdrawal(model, mask, opts, week):
     us = model.us
-    new = mask & ~us.withdrawing()
-    if opts["over_weeks"] is not None:
-        us.withdrawal_weeks = _where(new, opts["over_weeks"], us.withdrawal_weeks)
+    new = np.asarray(mask, dtype=bool)  # replaces a slower timetable already agreed
+    weeks = model.p.us_withdrawal_weeks if opts["over_weeks"] is None else opts["over_weeks"]
+    for location in ("federal", "kurdistan"):
+        us.start_drawdown(location, new, 0.0, weeks, week)
     us.withdraw_syria = us.withdraw_syria | (new & opts["include_syria"])
-    model.constraints.force("us.exit_response", "accept", new, FOREVER)
-    us.exit_response = _where(new, 1, us.exit_response)
+    model.constraints.force("us.exit_response", "withdraw", new, FOREVER)
+    us.exit_response = _where(new, option_index("us.exit_response", "withdraw"), us.exit_response)
+
+
+def drawdown(model, mask, opts, week):
+    locations = ("federal", "kurdistan") if opts["location"] == "both" else (opts["location"],)
+    for location in locations:
+        model.us.start_drawdown(location, mask, opts["to"], opts["over_weeks"], week)
+
+
+def agree_timetable(model, mask, opts, week):
+    us = model.us
+    new = mask & ~us.leaving()
+    us.start_drawdown("federal", new, 0.0, opts["federal_weeks"], week)
+    us.start_drawdown("kurdistan", new, 0.0, opts["kurdistan_weeks"], week)
+    model.constraints.force("us.exit_response", "timetable", new, FOREVER)
+    us.exit_response = _where(new, option_index("us.exit_response", "timetable"), us.exit_response)
+
+
+FOLLOW_THROUGH = {"auto": -1, "never": 0, "always": 1}
+
+
+def threaten(model, mask, opts, week):
+    model.threats.issue(model, opts["lever"], mask, opts["weeks"], week, FOLLOW_THROUGH[opts["follow_through"]])
+
+
+def execute_threat(model, mask, opts, week):
+    from .threats import EXECUTE, LEVERS
+
+    lever = opts["lever"]
+    EXECUTE[lever](model, mask, week)
+    model.threats.learn(model, lever, mask & model.threats.active[lever], True)
+    model.threats.withdraw(lever, mask)
+    if LEVERS[lever].target == "iraq":
+        model.iraq.backlash(mask, model.p.iraq_coercion_backlash)
+
+
+def declare_deterrence(model, mask, opts, week):
+    model.constraints.force("us.deterrence", "declare", mask, _until(week, opts))
+
+
+def mass_casualty_attack(model, mask, opts, week):
+    model.us.extra_casualties = model.us.extra_casualties + mask * opts["casualties"]
+
+
+def targeted_killing(model, mask, opts, week):
+    for faction in model.factions:
+        if faction.name == opts["faction"]:
+            faction.revenge = faction.revenge + mask * model.p.militia_killing_grievance * opts["severity"]
+            faction.degradation = np.clip(faction.degradation + mask * model.p.militia_killing_degradation
+                                          * opts["severity"], 0.0, 0.9)
+    iraq = model.iraq
+    iraq.sovereignty_grievance = iraq.sovereignty_grievance + mask * opts["severity"] * (
+        model.p.iraq_sovereignty_sensitivity * model.p.iraq_killing_outrage)
+
+
+def baghdad_militia_policy(model, mask, opts, week):
+    model.constraints.force("iraq.militia_policy", opts["policy"], mask, _until(week, opts))
+
+
+def us_administration(model, mask, opts, week):
+    model.set_parameter("us_administration_posture", 1.0 if opts["posture"] == "maximum_pressure" else 0.0, mask)
 
 
 def revoke_waivers(model, mask, opts, week):
@@ -105,8 +167,11 @@ def iran_escalation(model, mask, opts, week):
 def militia_truce(model, mask, opts, week):
     until = _until(week, opts)
     model.constraints.force("iran.direction", "restrain", mask, until)
-    for name in FACTIONS:
-        model.constraints.force(f"militia.posture.{name}", "hold", mask, until)
+    for faction in model.factions:
+        faction.suspended_until = _where(mask, np.maximum(faction.suspended_until, until), faction.suspended_until)
+        faction.campaign = _where(mask, option_index(faction.campaign_decision, "suspend"), faction.campaign)
+        model.constraints.force(faction.campaign_decision, "suspend", mask, until)
+        model.constraints.force(faction.decision, "hold", mask, until)
 
 
 def iran_gas_cut(model, mask, opts, week):
@@ -149,6 +214,37 @@ ACTIONS: dict[str, Action] = {
     "us_withdrawal": Action("US forces leave Iraq (Erbil included) over some weeks", us_withdrawal, {
         "over_weeks": Option(int, None, 1, 520, help="weeks the withdrawal takes (default us_withdrawal_weeks)"),
         "include_syria": Option(bool, False, help="also withdraw the troops in Syria on the same schedule")}),
+    "drawdown": Action("US troops at one location (or both) move to a target level over some weeks", drawdown, {
+        "location": Option(str, None, choices=("federal", "kurdistan", "both"),
+                           help="federal Iraq, the Kurdistan Region (Erbil), or both"),
+        "to": Option(float, None, 0.0, 10_000.0, help="troops at the end of the drawdown"),
+        "over_weeks": Option(int, 26, 1, 520, help="weeks the drawdown takes")}),
+    "agree_timetable": Action("The US and Baghdad agree a phased exit: federal Iraq first, the Kurdistan Region later",
+                              agree_timetable, {
+        "federal_weeks": Option(int, 52, 1, 520, help="weeks until the last troops leave federal Iraq"),
+        "kurdistan_weeks": Option(int, 104, 1, 520, help="weeks until the last troops leave the Kurdistan Region")}),
+    "threaten": Action("A threat: a lever, the demand it carries (see docs/scenarios.md) and a deadline", threaten, {
+        "lever": Option(str, None, choices=tuple(LEVERS), help="the lever threatened"),
+        "weeks": Option(int, 8, 1, 520, help="weeks until the deadline"),
+        "follow_through": Option(str, "auto", choices=tuple(FOLLOW_THROUGH),
+                                 help="at a defied deadline: the holder chooses (auto), always carries out, or never")}),
+    "execute_threat": Action("Carry out a lever's coercion now (threatened or not)", execute_threat, {
+        "lever": Option(str, None, choices=("us_dollars", "us_waivers", "iran_energy", "iran_proxies"),
+                        help="the lever carried out")}),
+    "declare_deterrence": Action("The US declares it will answer attacks on its forces hard", declare_deterrence,
+                                 {"duration": DURATION}),
+    "mass_casualty_attack": Action("A militia attack that kills or wounds many US personnel at once",
+                                   mass_casualty_attack, {
+        "casualties": Option(float, 30.0, 1.0, 500.0, help="US personnel killed or seriously wounded")}),
+    "targeted_killing": Action("A US strike kills a militia commander (as Abu Taqwa in Baghdad, January 2024)",
+                               targeted_killing, {
+        "faction": Option(str, "kataib_hezbollah", choices=tuple(FACTIONS), help="the commander's faction"),
+        "severity": Option(float, 1.0, 0.0, 5.0, help="1 is a senior commander killed in Baghdad")}),
+    "baghdad_militia_policy": Action("Baghdad's lever over the militias: tolerate, include them in power and "
+                                     "patronage, or press them publicly", baghdad_militia_policy, {
+        "policy": Option(str, None, choices=DECISIONS["iraq.militia_policy"]), "duration": DURATION}),
+    "us_administration": Action("A US administration's posture toward Iraq and Iran", us_administration, {
+        "posture": Option(str, None, choices=("engagement", "maximum_pressure"))}),
     "revoke_waivers": Action("The US ends the waiver for Iraq's payments to Iran and does not renew it",
                              revoke_waivers, {"duration": DURATION}),
     "restore_waivers": Action("The US issues a waiver again", restore_waivers, {"duration": DURATION}),

@@ -32,6 +32,9 @@ def _faction_attacks(name):
 
 METRICS: dict[str, Metric] = {
     "us_troops_iraq": Metric("troops", "US troops in Iraq", lambda m: m.us.troops_iraq),
+    "us_troops_federal": Metric("troops", "US troops in federal Iraq", lambda m: m.us.troops["federal"]),
+    "us_troops_kurdistan": Metric("troops", "US troops in the Kurdistan Region (Erbil)",
+                                  lambda m: m.us.troops["kurdistan"]),
     "us_troops_syria": Metric("troops", "US troops in north-east Syria", lambda m: m.us.troops_syria),
     "attacks_per_week": Metric("attacks per week", "Attacks on US forces in Iraq",
                                lambda m: sum(f.attacks for f in m.factions)),
@@ -73,10 +76,16 @@ METRICS: dict[str, Metric] = {
                                     lambda m: m.iraq.sovereignty_grievance),
     "iraq_exit_request": Metric("flag", "1 while Baghdad formally requests a US withdrawal",
                                 lambda m: (m.iraq.stance == 2).astype(float)),
-    "us_cudgel": Metric("flag", "1 while the US uses the dollar cudgel", lambda m: m.us.cudgel_active(m.week)
-                        .astype(float)),
+    "us_cudgel": Metric("flag", "1 while the US carries out a dollar squeeze (the cudgel)",
+                        lambda m: m.us.cudgel_active(m.week).astype(float)),
     "iran_escalating": Metric("flag", "1 while Iran directs its proxies to escalate",
                               lambda m: (m.iran.direction == 2).astype(float)),
+    "militias_suspended": Metric("share of factions", "Share of militia factions that have suspended their campaign",
+                                 lambda m: np.mean([f.suspended(m.week + 1) for f in m.factions], axis=0)),
+    "iraq_inclusion": Metric("index 0-1", "The militias' inclusion in power and patronage in Baghdad",
+                             lambda m: m.iraq.inclusion),
+    "iraq_nationalism": Metric("index", "Nationalist backlash in Baghdad against coercion (decaying)",
+                               lambda m: m.iraq.nationalism),
     "militias_holding_fire": Metric("share of factions", "Share of militia factions holding fire",
                     lambda m: np.mean([f.posture == 0 for f in m.factions], axis=0)),
     "attacks_kataib_hezbollah": Metric("attacks per week", "Attacks by Kata'ib Hezbollah",
@@ -86,6 +95,23 @@ METRICS: dict[str, Metric] = {
     "attacks_state_aligned": Metric("attacks per week", "Attacks by state-aligned PMU factions",
                                     _faction_attacks("state_aligned")),
 }
+
+def _threat(lever):
+    return lambda m: m.threats.active[lever].astype(float)
+
+
+def _credibility(lever):
+    return lambda m: m.threats.credibility(m, lever)
+
+
+THREAT_LEVERS = ("us_dollars", "us_waivers", "us_retaliation", "iran_energy", "iran_proxies")
+_HOLDERS = {"us": "the US", "iran": "Iran"}
+for _lever in THREAT_LEVERS:
+    _who, _what = _lever.split("_", 1)
+    METRICS[f"threat_{_lever}"] = Metric("flag", f"1 while {_HOLDERS[_who]} threatens its {_what} lever",
+                                         _threat(_lever))
+    METRICS[f"credibility_{_lever}"] = Metric("index 0-1", f"Credibility of {_HOLDERS[_who]}'s {_what} lever "
+                                              f"(record x resolve now)", _credibility(_lever))
 
 # The headline metrics shown in summaries and plots, in display order.
 KEY_METRICS = ["us_troops_iraq", "attacks_per_week", "parallel_rate", "power_shortfall", "iran_revenue_from_iraq",

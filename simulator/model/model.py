@@ -5,7 +5,8 @@ Every actor holds one value per world and every rule is a numpy operation over w
   1. events   - scheduled and triggered scenario events act (triggers read last week's state);
   2. decide   - every actor chooses its options from last week's state (order-independent, so shuffled);
   3. resolve  - the channels turn choices into new state in a fixed order:
-                presence, energy, dollar, violence, politics, PMU growth;
+                coercion (threats, deadlines, agreed exits), presence, energy, dollar,
+                violence, politics, PMU growth;
   4. record   - metrics and leverage indices are stored for the week.
 """
 
@@ -22,7 +23,7 @@ from ..errors import UserError
 from . import narrative, parameters
 from .agents import Iran, IraqiGovernment, MilitiaFaction, UnitedStates
 from .calendar import Calendar
-from .channels import dollar, energy, pmu, politics, presence, violence
+from .channels import coercion, dollar, energy, pmu, politics, presence, violence
 from .choice import Constraints
 from .event_log import EventLog
 from .events import EventSchedule
@@ -30,9 +31,10 @@ from .factions import FACTIONS
 from .metrics import METRICS
 from .random_streams import RandomStreams
 from .recorder import Recorder
+from .threats import Threats
 
 DEFAULT_START = dt.date(2024, 1, 15)
-RESOLVE_ORDER = (presence, energy, dollar, violence, politics, pmu)
+RESOLVE_ORDER = (coercion, presence, energy, dollar, violence, politics, pmu)
 REPORTED = ["us_troops_iraq", "us_troops_syria", "attacks_per_week", "us_strikes_per_week", "us_casualties_per_week",
             "dollar_access", "parallel_rate", "waiver_active", "iran_power_share", "power_shortfall",
             "iran_revenue_from_iraq", "iran_arrears", "pmu_fighters", "pmu_budget", "salary_coverage", "exit_pressure",
@@ -132,6 +134,7 @@ class LeverageModel(mesa.Model):
         self.constraints = Constraints(self.worlds)
         self.schedule_events = EventSchedule(list(events), self.worlds)
         self.log = EventLog(self.world_ids, enabled=log_events)
+        self.threats = Threats(self)
 
         self.us = UnitedStates(self)
         self.iran = Iran(self)
@@ -140,7 +143,8 @@ class LeverageModel(mesa.Model):
         # Mesa 3.3 keeps a class-level id counter per model, which would keep every model alive for ever (Mesa
         # issue 3179); all agents exist now, so the counter is no longer needed.
         mesa.Agent._ids.pop(self, None)
-        self.escalation = np.full(self.worlds, violence.INITIAL_ESCALATION)
+        self.escalation = np.broadcast_to(np.asarray(self.p.world_escalation_initial, dtype=float),
+                                          (self.worlds,)).copy()
         energy.balance_power(self, 0)  # week 0 shows the January power situation and revenue
         self.iran.revenue_from_iraq = energy.iran_revenue(self, energy.weekly_payment(self)[2])
 

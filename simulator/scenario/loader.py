@@ -19,7 +19,8 @@ from .yaml_source import YamlSource
 
 MAX_WORLDS = 1_000_000
 MAX_WEEKS = 1040
-TOP_KEYS = {"name", "title", "description", "extends", "start_date", "weeks", "worlds", "seed", "parameters", "events"}
+TOP_KEYS = {"name", "title", "description", "extends", "start_date", "weeks", "worlds", "seed", "initial", "parameters",
+            "events"}
 EVENT_KEYS = {"name", "action", "week", "when", "options", "repeat", "every", "description"}
 WHEN_KEYS = {"metric", "above", "below", "for_weeks", "after_week"}
 DEFAULTS = {"start_date": dt.date(2024, 1, 15), "weeks": 104, "worlds": 1000, "seed": 20240115}
@@ -105,7 +106,7 @@ def load(path, _seen=()) -> Scenario:
         weeks=_int_in(data.get("weeks", base.weeks), 1, MAX_WEEKS, src.where(("weeks",))),
         worlds=_int_in(data.get("worlds", base.worlds), 1, MAX_WORLDS, src.where(("worlds",))),
         seed=_int_in(data.get("seed", base.seed), 0, 2**63 - 1, src.where(("seed",))),
-        parameters={**base.parameters, **_parameters(data, src)},
+        parameters={**base.parameters, **_initial(data, src), **_parameters(data, src)},
         files=base.files + [path],
     )
     scenario.events = base.events + [_event(e, i, src) for i, e in enumerate(_list(data, "events", src))]
@@ -224,6 +225,38 @@ def _parameters(data, src) -> dict:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise UserError(f"{where}: parameter {name!r} expects a number, found {value!r}.")
         out[name] = check_value(str(name), value, where)
+    return out
+
+
+def initial_state_names() -> dict[str, str]:
+    """The state variables an `initial:` section may set: each initial-state parameter, by its name or by its name
+    without the `_initial` suffix (`iraq_exit_pressure` for `iraq_exit_pressure_initial`)."""
+    from ..model.parameters import registry
+
+    names = {}
+    for name, p in registry().items():
+        if p.initial:
+            names[name] = name
+            names[name.removesuffix("_initial")] = name
+    return names
+
+
+def _initial(data, src) -> dict:
+    """The `initial:` section: the state at the start date (troops per location, grievance, a truce in force ...)."""
+    from ..model.parameters import check_value
+
+    values = data.get("initial") or {}
+    if not isinstance(values, dict):
+        raise UserError(f"{src.where(('initial',))}: expected a mapping of state variables to numbers, such as "
+                        f"{{us_troops_federal: 1000, militia_suspended_weeks: 20}}, found {values!r}.")
+    names = initial_state_names()
+    out = {}
+    for key, value in values.items():
+        where = src.where(("initial", key))
+        name = _known(key, names, where, "initial state variable", "one of (docs/scenarios.md)")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise UserError(f"{where}: {key!r} expects a number, found {value!r}.")
+        out[names[name]] = check_value(names[name], value, where)
     return out
 
 

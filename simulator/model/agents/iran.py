@@ -1,4 +1,5 @@
-"""Iran: directs the militias (restrain, sustain, escalate) and supplies Iraq with gas and electricity."""
+"""Iran: directs the militias (restrain, sustain, escalate) and supplies Iraq with gas and electricity, which it
+can threaten to cut or cut."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ class Iran(Actor):
         p = self.p
         self.arrears = self.full(p.iran_arrears_initial_busd)
         self.supply_level = self.full(1.0)  # share of normal gas and electricity delivered
-        self.cut_override = self.full(0.0)  # share withheld by a scenario-imposed cut
+        self.cut_override = self.full(0.0)  # share withheld by a scenario-imposed or threatened cut
         self.cut_until = self.full(0.0)
         self.revenue_from_iraq = self.full(0.0)  # set by the model once the power balance is known
         self.direction = self.full(1).astype(int)  # sustain
@@ -21,16 +22,20 @@ class Iran(Actor):
     def decide(self) -> None:
         p, model = self.p, self.model
         us, iraq = model.us, model.iraq
-        dollar_risk = (1.0 - us.dollar_access) + 0.5 * us.cudgel_active(model.week)
+        dollar_risk = (1.0 - us.dollar_access) + p.iran_cudgel_risk_weight * us.cudgel_active(model.week)
         heat = model.escalation  # the intensity of the exchange of fire: war risk
-        gaza = p.world_gaza_war
+        exposure = us.exposure
         self.direction = self.choose("iran.direction", [
             p.iran_lifeline_weight * dollar_risk + p.iran_war_aversion * heat,
-            p.iran_expel_weight * (0.2 + 0.5 * gaza) * us.presence,
-            p.iran_expel_weight * (0.5 + iraq.exit_pressure) * us.presence
-            - p.iran_war_aversion * (0.6 + 2.0 * heat) - 2.0 * p.iran_lifeline_weight * dollar_risk,
+            p.iran_expel_weight * (p.iran_sustain_pressure + p.iran_gaza_pressure * p.world_gaza_war) * exposure,
+            p.iran_expel_weight * (0.5 + iraq.exit_pressure) * exposure
+            - p.iran_war_aversion * (p.iran_escalation_war_cost + p.iran_escalation_heat_cost * heat)
+            - p.iran_escalation_lifeline_multiple * p.iran_lifeline_weight * dollar_risk,
         ], self.direction, p.iran_rationality)
+        pressure = p.iran_arrears_sensitivity * (self.arrears / p.iran_arrears_tolerance_busd - 1.0)
+        threatening = model.threats.active["iran_energy"]
         self.supply = self.choose("iran.supply", [
             0.0,
-            p.iran_arrears_sensitivity * (self.arrears / p.iran_arrears_tolerance_busd - 1.0),
+            pressure + p.iran_reputation_value * 0.5 - 1e9 * threatening,  # a threat already stands: no second one
+            pressure - p.iran_lifeline_weight * p.iran_cut_fraction * 0.5,
         ], self.supply, p.iran_rationality)

@@ -1,14 +1,15 @@
-"""The Iraqi government: its push for a US exit, its finances, its power supply and its public."""
+"""The Iraqi government: its push for a US exit, its finances, its power supply, its public and its levers over
+the militias (inclusion and public pressure)."""
 
 from __future__ import annotations
 
+import numpy as np
+
+from ..choice import option_index
 from .base import Actor
 
-NEGOTIATE_THRESHOLD = 0.3  # exit pressure above which negotiating a timetable beats staying quiet
-REQUEST_THRESHOLD = 0.55  # exit pressure scale of a formal request (crosses negotiation near 0.68)
-# January 2024 (article, introduction): US strikes in Baghdad and an Iranian strike on Erbil, both condemned.
-INITIAL_SOVEREIGNTY_GRIEVANCE = 2.0  # about what the strikes of late 2023 and January 2024 add up to
-INITIAL_ANGER_AT_IRAN = 0.2
+REQUEST = option_index("iraq.exit_stance", "request")
+NEGOTIATE = option_index("iraq.exit_stance", "negotiate")
 
 
 class IraqiGovernment(Actor):
@@ -18,9 +19,10 @@ class IraqiGovernment(Actor):
         self.exit_pressure = self.full(p.iraq_exit_pressure_initial)
         self.mobilisation = self.full(0.0)  # extra push from a scenario's formal demand
         self.mobilisation_until = self.full(0.0)
+        self.nationalism = self.full(0.0)  # backlash against coercion of Iraq (decays)
         self.request_weeks = self.full(0.0)  # consecutive weeks of a formal withdrawal request
-        self.sovereignty_grievance = self.full(INITIAL_SOVEREIGNTY_GRIEVANCE)
-        self.anger_at_iran = self.full(INITIAL_ANGER_AT_IRAN)
+        self.sovereignty_grievance = self.full(p.iraq_sovereignty_grievance_initial)
+        self.anger_at_iran = self.full(p.iraq_anger_at_iran_initial)
         self.parallel_rate = self.full(p.iraq_parallel_rate_initial)
         self.salary_coverage = self.full(1.0)
         self.discontent = self.full(p.iraq_discontent_initial)
@@ -30,13 +32,38 @@ class IraqiGovernment(Actor):
         self.iran_power_share = self.full(p.iran_power_share)
         self.pmu_fighters = self.full(p.pmu_fighters_initial)
         self.pmu_budget = self.full(p.pmu_budget_busd_per_year)
-        self.stance = self.full(1).astype(int)  # negotiate: talks on the coalition's future were under way
-        self.requesting = self.stance == 2  # the stance as others see it: last week's, set when resolved
+        self.inclusion = self.full(p.iraq_inclusion_initial)  # the militias' share in power and patronage, 0-1
+        self.pressure_on_militias = self.full(0.0)  # Baghdad's public pressure on them to stop, 0-1
+        self.stance = self.full(NEGOTIATE).astype(int)  # talks on the coalition's future were under way
+        self.requesting = self.stance == REQUEST  # the stance as others see it: last week's, set when resolved
+        self.negotiating = self.stance == NEGOTIATE
+        self.militia_policy = self.full(0).astype(int)
+
+    def backlash(self, mask: np.ndarray, amount: float) -> None:
+        """Coercion of a sovereign government feeds nationalist mobilisation and grievance."""
+        self.nationalism = self.nationalism + mask * amount
+        self.sovereignty_grievance = self.sovereignty_grievance + mask * amount
+
+    def threat_cost(self) -> np.ndarray:
+        """What standing US threats make a formal request cost: credibility x what Iraq still has to lose."""
+        from ..threats import expected_loss
+
+        model = self.model
+        return sum(model.threats.active[lever] * model.threats.credibility(model, lever) * expected_loss(model, lever)
+                   for lever in ("us_dollars", "us_waivers"))
 
     def decide(self) -> None:
-        p, e = self.p, self.exit_pressure
+        p, e, model = self.p, self.exit_pressure, self.model
         self.stance = self.choose("iraq.exit_stance", [
             0.0,
-            2.0 * (e - NEGOTIATE_THRESHOLD),
-            6.0 * (e - REQUEST_THRESHOLD),
+            p.iraq_negotiate_slope * (e - p.iraq_negotiate_threshold),
+            p.iraq_request_slope * (e - p.iraq_request_threshold) - p.iraq_threat_weight * self.threat_cost(),
         ], self.stance, p.iraq_rationality)
+        us = model.us
+        calm = (us.attack_memory / p.us_attack_threat_scale + us.strike_memory
+                + model.threats.active["us_retaliation"] * model.threats.credibility(model, "us_retaliation"))
+        self.militia_policy = self.choose("iraq.militia_policy", [
+            0.0,
+            p.iraq_inclusion_value * (calm + p.iraq_aligned_pressure) - p.iraq_inclusion_cost,
+            p.iraq_press_value * calm - p.iraq_confrontation_cost,
+        ], self.militia_policy, p.iraq_rationality)

@@ -1,25 +1,35 @@
-"""Militia factions of the PMU. They differ in how hardline they are, their size and who funds them."""
+"""Militia factions of the PMU. They differ in how hardline they are, their size and who funds them; each carries
+momentum, fatigue, losses and a mood, and can suspend its campaign by its own choice."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..choice import option_index
 from ..factions import FACTIONS
 from .base import Actor
 
-IRAN_PUSH = np.array([-1.0, 0.0, 1.0])  # effect of Iran's restrain / sustain / escalate on motivation
-ESCALATION_COST = 1.2  # fixed cost of escalating over harassing (exposure, retaliation risk), utility
+HOLD = option_index("militia.posture.kataib_hezbollah", "hold")
+SUSPEND = option_index("militia.campaign.kataib_hezbollah", "suspend")
 
 
 class MilitiaFaction(Actor):
     def __init__(self, model, name: str):
         super().__init__(model)
+        p = self.p
         self.name = name
         self.prefix = FACTIONS[name]
         self.decision = f"militia.posture.{name}"
+        self.campaign_decision = f"militia.campaign.{name}"
         self.degradation = self.full(0.0)
         self.attacks = self.full(0.0)
-        self.posture = self.full(1).astype(int)  # harass
+        self.momentum = self.full(p.militia_momentum_reference)  # share of recent weeks in which it attacked
+        self.fatigue = self.full(p.militia_fatigue_initial)  # strain of sustained campaigning and losses
+        self.revenge = self.full(0.0)  # grievance from a commander killed (decays)
+        self.mood = self.full(0.0)  # persistent random drift of the faction's drive (an AR(1) process)
+        self.suspended_until = self.full(p.militia_suspended_weeks_initial)
+        self.posture = np.where(self.suspended_until > 0, HOLD, 1).astype(int)  # harass unless suspended
+        self.campaign = np.where(self.suspended_until > 0, SUSPEND, 0).astype(int)
 
     # Parameters are read when used, so a scenario's set_parameter takes effect at once.
     @property
@@ -46,17 +56,45 @@ class MilitiaFaction(Actor):
         """Principal-agent control: Iran's sway shrinks with the share of pay the Iraqi state provides."""
         return 1.0 - self.state_funding * self.model.iraq.salary_coverage
 
+    def suspended(self, week: int) -> np.ndarray:
+        return self.suspended_until > week
+
     def motivation(self) -> np.ndarray:
-        """Net drive to attack US forces (grievance, sponsor's direction, minus deterrence and economic stake)."""
-        p, us, model = self.p, self.model.us, self.model
-        grievance = p.militia_base_motivation + p.militia_gaza_motivation * p.world_gaza_war \
-            + p.militia_strike_motivation * us.strike_memory
-        dollar_threat = (1.0 - us.dollar_access) + 0.5 * us.cudgel_active(model.week)
+        """Net drive to attack US forces: grievance and momentum, the sponsor's direction, minus deterrence
+        (strikes and a credible declared posture), fatigue, the economic stake and Baghdad's inclusion and pressure."""
+        p, us, model, iraq = self.p, self.model.us, self.model, self.model.iraq
+        grievance = (p.militia_base_motivation + p.militia_gaza_motivation * p.world_gaza_war
+                     + p.militia_strike_motivation * us.strike_memory + self.revenge)
+        dollar_threat = (1.0 - us.dollar_access) + p.iran_cudgel_risk_weight * us.cudgel_active(model.week)
         soft = 1.0 - self.hardline
-        return (self.hardline * grievance + self.iran_control * IRAN_PUSH[model.iran.directive]
-                - p.militia_deterrence * soft * us.strike_memory - p.militia_dollar_stake * soft * dollar_threat)
+        declared = model.threats.active["us_retaliation"] * model.threats.credibility(model, "us_retaliation")
+        deterrence = p.militia_deterrence * soft * (us.strike_memory + declared * p.us_strikes_heavy)
+        push = p.militia_iran_push * (np.asarray(model.iran.directive) - 1.0)  # restrain -1, sustain 0, escalate 1
+        return (self.hardline * grievance + self.iran_control * push - deterrence
+                - p.militia_dollar_stake * soft * dollar_threat
+                + p.militia_momentum_weight * self.hardline * (self.momentum - p.militia_momentum_reference)
+                - p.militia_fatigue_weight * (self.fatigue - p.militia_fatigue_initial) + self.mood
+                - (1.0 - 0.5 * self.hardline) * p.militia_inclusion_weight * (iraq.inclusion - p.iraq_inclusion_initial)
+                - soft * p.militia_pressure_weight * iraq.pressure_on_militias)
 
     def decide(self) -> None:
+        p, model = self.p, self.model
+        week = model.week + 1
         m = self.motivation()
-        self.posture = self.choose(self.decision, [0.0, m, 2.0 * m - ESCALATION_COST], self.posture,
-                                   self.p.militia_rationality)
+        suspended = self.suspended(week)
+        losses = self.degradation + self.fatigue
+        restrained = np.asarray(model.iran.directive) == 0
+        campaign = self.choose(self.campaign_decision, [
+            0.0,
+            -m - p.militia_suspension_cost + p.militia_suspension_losses * losses
+            + p.militia_suspension_inclusion * (model.iraq.inclusion - p.iraq_inclusion_initial)
+            + self.iran_control * restrained,
+        ], self.campaign, p.militia_rationality)
+        forced = model.constraints.forced_now(self.campaign_decision, week)
+        breaking = suspended & (m > p.militia_suspension_break) & ~forced
+        self.campaign = np.where(suspended & ~breaking & ~forced, SUSPEND, campaign)
+        posture = self.choose(self.decision, [0.0, m, 2.0 * m - p.militia_escalation_cost], self.posture,
+                              p.militia_rationality)
+        holding = self.campaign == SUSPEND
+        forced = model.constraints.forced_now(self.decision, week)
+        self.posture = np.where(holding & ~forced, HOLD, posture)

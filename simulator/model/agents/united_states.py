@@ -1,4 +1,5 @@
-"""The United States: troops in Iraq and Syria, the dollar channel, sanctions waivers and retaliation."""
+"""The United States: troops in federal Iraq, the Kurdistan Region and Syria; dollars, waivers, retaliation and
+threats; its answer to Baghdad's push for an exit."""
 
 from __future__ import annotations
 
@@ -7,22 +8,20 @@ import numpy as np
 from ..choice import option_index
 from .base import Actor
 
-RETALIATION_COST = np.array([0.0, 0.5, 1.5])  # sovereignty cost multiples of none / proportional / heavy
-HEAVY_ESCALATION_COST = 1.0  # extra cost of a strike campaign (risk of war with Iran), utility
-FACILITATION_BASE_VALUE = 0.3  # value of full facilitation even without troops (relations, investment), utility
-LAPSE_VALUE = 1.0  # value of letting the waiver lapse (maximum pressure on Iran), utility
-CUDGEL_BASE_COST = 1.5  # reputational cost of threatening an ally's reserves, before willingness, utility
+LOCATIONS = ("federal", "kurdistan")
 
 
 class UnitedStates(Actor):
     def __init__(self, model):
         super().__init__(model)
         p = self.p
-        self.troops_iraq = self.full(p.us_troops_iraq)
+        self.troops = {"federal": self.full(p.us_troops_federal), "kurdistan": self.full(p.us_troops_kurdistan)}
+        self.initial_troops = {loc: self.troops[loc].copy() for loc in LOCATIONS}
+        # a drawdown per location: from a level, to a target, starting at a week, over some weeks
+        self.drawdown = {loc: {"from": self.troops[loc].copy(), "to": self.troops[loc].copy(),
+                               "start": self.full(np.inf), "weeks": self.full(1.0)} for loc in LOCATIONS}
         self.troops_syria = self.full(p.us_troops_syria)
         self.syria_supply = self.full(1.0)
-        self.withdrawal_start = self.full(np.inf)
-        self.withdrawal_weeks = self.full(np.inf)  # set when a withdrawal starts
         self.withdraw_syria = np.zeros(model.worlds, dtype=bool)
         self.dollar_access = self.full(p.us_dollar_access)
         self.dollar_cap = self.full(1.0)
@@ -31,72 +30,119 @@ class UnitedStates(Actor):
         self.waiver_blocked_until = self.full(0.0)
         self.weeks_to_renewal = self.full(np.floor(p.us_waiver_period_weeks / 2))
         self.cudgel_until = self.full(0.0)
-        self.cudgel_memory = self.full(0.0)
         self.strikes = self.full(0.0)
         self.casualties = self.full(0.0)
+        self.extra_casualties = self.full(0.0)  # from a scenario's mass-casualty attack, counted this week
         self.casualty_memory = self.full(0.0)
         self.attack_memory = self.full(0.0)
         self.strike_memory = self.full(0.0)
         # choices (indices into choice.DECISIONS)
         self.retaliation = self.full(1).astype(int)
         self.exit_response = self.full(0).astype(int)
+        self.deterrence = self.full(0).astype(int)
         self.dollars = self.full(0).astype(int)
         self.waiver = np.where(self.waiver_active, 0, 1)
 
     # ---- derived state
     @property
+    def troops_iraq(self) -> np.ndarray:
+        return self.troops["federal"] + self.troops["kurdistan"]
+
+    @property
     def presence(self) -> np.ndarray:
-        """Share of the initial troops still in Iraq (0 once they have left)."""
-        return np.clip(self.troops_iraq / np.maximum(self.p.us_troops_iraq, 1.0), 0.0, 1.0)
+        """Share of the initial troops in Iraq still there (0 once they have left, or if there were none)."""
+        start = self.initial_troops["federal"] + self.initial_troops["kurdistan"]
+        return np.where(start > 0, np.clip(self.troops_iraq / np.maximum(start, 1e-9), 0.0, 1.0), 0.0)
+
+    @property
+    def exposure(self) -> np.ndarray:
+        """Troops within the militias' reach, relative to the start: federal bases fully, Erbil in part."""
+        w = self.p.us_kurdistan_exposure
+        start = self.initial_troops["federal"] + w * self.initial_troops["kurdistan"]
+        now = self.troops["federal"] + w * self.troops["kurdistan"]
+        return np.where(start > 0, np.clip(now / np.maximum(start, 1e-9), 0.0, 1.0), 0.0)
 
     @property
     def domestic_pressure(self) -> np.ndarray:
         """0-1 index of domestic pressure to leave, from decayed recent casualties."""
-        return 1.0 - np.exp(-self.casualty_memory / 10.0)
+        return 1.0 - np.exp(-self.casualty_memory / self.p.us_domestic_pressure_scale)
 
     def cudgel_active(self, week: int) -> np.ndarray:
         return self.cudgel_until > week
 
-    def withdrawing(self) -> np.ndarray:
-        return np.isfinite(self.withdrawal_start)
+    def leaving(self) -> np.ndarray:
+        """A drawdown of every remaining troop in Iraq is under way or done (a timetable or a withdrawal)."""
+        return np.isfinite(self.drawdown["federal"]["start"]) & (self.drawdown["federal"]["to"] <= 0)
+
+    def threat_level(self) -> np.ndarray:
+        return self.attack_memory / self.p.us_attack_threat_scale + self.domestic_pressure
+
+    def retaliation_utility_gap(self) -> np.ndarray:
+        """Heavy retaliation against none, now: what answering as declared is worth to the US."""
+        p = self.p
+        resolve = p.us_retaliation_resolve * (1.0 + p.us_posture_resolve_shift * p.us_administration_posture)
+        return (2 * resolve * self.threat_level() - p.us_sovereignty_cost * p.us_heavy_sovereignty_multiple
+                - p.us_heavy_escalation_cost + p.us_reputation_value)
+
+    def start_drawdown(self, location: str, mask: np.ndarray, target, weeks, week: int) -> None:
+        """Move the troops at `location` linearly to `target` over `weeks` from this week, where mask is true."""
+        d, troops = self.drawdown[location], self.troops[location]
+        target = np.minimum(np.broadcast_to(target, troops.shape), troops)
+        d["from"] = np.where(mask, troops, d["from"])
+        d["to"] = np.where(mask, target, d["to"])
+        d["start"] = np.where(mask, week - 1, d["start"])
+        d["weeks"] = np.where(mask, np.maximum(weeks, 1.0), d["weeks"])
 
     # ---- weekly decisions
     def decide(self) -> None:
         p, model, week = self.p, self.model, self.model.week + 1
-        presence = self.presence
-        threat = self.attack_memory / 5.0 + self.domestic_pressure
+        presence, posture = self.presence, p.us_administration_posture
+        threat = self.threat_level()
+        resolve = p.us_retaliation_resolve * (1.0 + p.us_posture_resolve_shift * posture)
+        declared = model.threats.active["us_retaliation"]
         self.retaliation = self.choose("us.retaliation", [
             0.0,
-            p.us_retaliation_resolve * threat - p.us_sovereignty_cost * RETALIATION_COST[1],
-            2 * p.us_retaliation_resolve * threat - p.us_sovereignty_cost * RETALIATION_COST[2] - HEAVY_ESCALATION_COST,
+            resolve * threat - p.us_sovereignty_cost * p.us_proportional_sovereignty_multiple,
+            2 * resolve * threat - p.us_sovereignty_cost * p.us_heavy_sovereignty_multiple - p.us_heavy_escalation_cost
+            + p.us_reputation_value * declared,
         ], self.retaliation, p.us_rationality)
 
+        self.deterrence = self.choose("us.deterrence", [
+            0.0,
+            p.us_deterrence_value * resolve * threat * self.exposure - p.us_declaration_cost,
+        ], self.deterrence, p.us_rationality)
+
         iraq = model.iraq
-        requested = iraq.requesting
-        accepted = self.exit_response == option_index("us.exit_response", "accept")
+        requested, negotiating = iraq.requesting, iraq.negotiating
+        settled = self.leaving()
+        proxy_threat = model.threats.credibility(model, "iran_proxies") * model.threats.active["iran_proxies"]
+        leave_push = (p.us_exit_patience * iraq.request_weeks + p.us_casualty_aversion * self.domestic_pressure
+                      + p.us_proxy_threat_weight * proxy_threat)
+        threat_cost = p.us_threat_cost * (1.0 - p.us_posture_cost_relief * posture)
         response = self.choose("us.exit_response", [
             0.0,
-            -p.us_presence_value * (0.5 + 0.5 * presence) + p.us_exit_patience * iraq.request_weeks
-            + p.us_casualty_aversion * self.domestic_pressure,
-            -CUDGEL_BASE_COST + 4.0 * p.us_cudgel_willingness * presence,
+            np.where(requested | negotiating, -p.us_presence_value * p.us_timetable_cost_share * presence
+                     + p.us_timetable_value * negotiating + leave_push, -np.inf),
+            np.where(requested, -p.us_presence_value * (0.5 + 0.5 * presence) + leave_push, -np.inf),
+            np.where(requested & ~model.threats.active["us_dollars"],
+                     p.us_cudgel_willingness * (1.0 + posture) * p.us_presence_value * presence - threat_cost,
+                     -np.inf),
         ], self.exit_response, p.us_rationality)
         forced = model.constraints.forced_now("us.exit_response", week)
-        self.exit_response = np.where(accepted, self.exit_response, np.where(requested | forced, response,
-                                                                                  self.exit_response))
+        self.exit_response = np.where(settled & ~forced, self.exit_response, response)
 
-        cudgel_chosen = (self.exit_response == option_index("us.exit_response", "cudgel")) & requested
-        cudgel = self.cudgel_active(model.week) | cudgel_chosen
+        cudgel = self.cudgel_active(model.week)
         self.dollars = self.choose("us.dollars", [
-            np.where(cudgel, -np.inf, p.us_facilitation_value * presence + FACILITATION_BASE_VALUE),
+            np.where(cudgel, -np.inf, p.us_facilitation_value * presence + p.us_facilitation_base_value),
             np.where(cudgel, -np.inf, 0.0),
             np.where(cudgel, 0.0, -np.inf),
         ], self.dollars, p.us_rationality)
 
         renewal_due = self.weeks_to_renewal <= 0
+        blocked = cudgel | (self.waiver_blocked_until > week)
         waiver = self.choose("us.waiver", [
-            np.where(cudgel | (self.waiver_blocked_until > week), -np.inf,
-                     p.us_waiver_value * (0.4 + 0.6 * presence)),
-            LAPSE_VALUE,
+            np.where(blocked, -np.inf, p.us_waiver_value * (0.4 + 0.6 * presence)),
+            p.us_lapse_value * (1.0 + posture),
         ], self.waiver, p.us_rationality)
         forced = model.constraints.forced_now("us.waiver", week)
-        self.waiver = np.where(renewal_due | cudgel | forced, waiver, self.waiver)
+        self.waiver = np.where(renewal_due | blocked | forced, waiver, self.waiver)

@@ -6,44 +6,33 @@ import numpy as np
 
 from ..choice import option_index
 
-CUDGEL_RELEASE_WEEKS = 8  # the cudgel stays on this long after the last week it was used against a request
-ACCESS_ADJUSTMENT = 0.5  # share of the gap to the target dollar access closed each week (compliance takes time)
-CUDGEL_MEMORY_WEEKS = 52  # how long Baghdad remembers that the US used the cudgel
-
 
 def resolve(model, week: int) -> None:
     p, us, iraq = model.p, model.us, model.iraq
-    requested = iraq.stance == option_index("iraq.exit_stance", "request")
-    cudgel_now = requested & (us.exit_response == option_index("us.exit_response", "cudgel"))
-    if cudgel_now.any():
-        first = cudgel_now & ~us.cudgel_active(week - 1)
-        model.log.record(week, first, "us", "cudgel", "US threatens Iraq's dollar access and waivers to stop the "
-                         "expulsion")
-        us.cudgel_until = np.where(cudgel_now, week + CUDGEL_RELEASE_WEEKS, us.cudgel_until)
-    cudgel = us.cudgel_active(week)
-    us.cudgel_memory = np.maximum(us.cudgel_memory * (1.0 - 1.0 / CUDGEL_MEMORY_WEEKS), cudgel)
-
+    squeeze = us.cudgel_active(week)
     levels = [p.us_dollar_access, np.minimum(p.us_dollar_access, p.us_reduced_facilitation_access),
               np.minimum(p.us_dollar_access, p.us_cudgel_dollar_access)]
-    target = np.choose(us.dollars, [np.broadcast_to(level, (model.worlds,)) for level in levels])
+    target = np.choose(np.where(squeeze, 2, us.dollars),
+                       [np.broadcast_to(level, (model.worlds,)) for level in levels])
     target = np.where(us.dollar_cap_until > week, np.minimum(target, us.dollar_cap), target)
-    new_access = us.dollar_access + ACCESS_ADJUSTMENT * (target - us.dollar_access)
+    new_access = us.dollar_access + p.us_dollar_adjustment * (target - us.dollar_access)
     new_access = np.where(np.abs(new_access - target) < 0.005, target, new_access)
     model.log.changes(week, np.round(us.dollar_access, 1), np.round(new_access, 1), "us", "dollars",
                       "US-allowed dollar transfers now {new:.0%} of normal")
     us.dollar_access = new_access
 
     us.weeks_to_renewal = np.where(us.weeks_to_renewal <= 0, p.us_waiver_period_weeks, us.weeks_to_renewal) - 1
-    waiver = (us.waiver == option_index("us.waiver", "renew")) & (us.waiver_blocked_until <= week) & ~cudgel
+    waiver = (us.waiver == option_index("us.waiver", "renew")) & (us.waiver_blocked_until <= week) & ~squeeze
     model.log.changes(week, us.waiver_active, waiver, "us", "waiver",
                       lambda new: "US renews the waiver for Iraq's Iranian energy payments" if new
                       else "The US waiver for Iraq's payments to Iran lapses")
     us.waiver_active = waiver
 
-    # Parallel rate: supply short of demand raises it; an open threat adds a premium; small weekly shocks.
+    # Parallel rate: supply short of demand raises it; a standing threat adds a premium; small weekly shocks.
+    threatened = model.threats.active["us_dollars"] * model.threats.credibility(model, "us_dollars")
     access = np.maximum(us.dollar_access, 0.02)
     equilibrium = p.iraq_parallel_rate_initial * access ** (-p.iraq_parallel_rate_elasticity) \
-        * (1.0 + p.iraq_threat_premium * cudgel)
+        * (1.0 + p.iraq_threat_premium * np.maximum(squeeze, threatened))
     log_gap = np.log(equilibrium) - np.log(iraq.parallel_rate)
     shock = p.iraq_parallel_rate_volatility * model.streams.normal("iraq.parallel_rate", week)
     iraq.parallel_rate = iraq.parallel_rate * np.exp(p.iraq_parallel_rate_adjustment * log_gap + shock)

@@ -6,11 +6,8 @@ import numpy as np
 
 from ..choice import option_index
 
-PEAK_DAY_OF_YEAR = 200  # mid-July
-
-
 def demand_gw(p, day_of_year: int, years: float):
-    season = 0.5 + 0.5 * np.cos(2.0 * np.pi * (day_of_year - PEAK_DAY_OF_YEAR) / 365.25)
+    season = 0.5 + 0.5 * np.cos(2.0 * np.pi * (day_of_year - p.iraq_power_peak_day) / 365.25)
     base = p.iraq_power_demand_trough_gw + (p.iraq_power_demand_peak_gw - p.iraq_power_demand_trough_gw) * season
     return base * (1.0 + p.iraq_power_demand_growth) ** years
 
@@ -31,7 +28,11 @@ def weekly_payment(model):
     """(bill, arrears paid down, amount paid) this week, in USD bn: paying needs an active waiver."""
     p, iran = model.p, model.iran
     bill = p.iran_energy_bill_busd_per_year / 52.0 * iran.supply_level
-    paydown = np.minimum(iran.arrears, p.iran_arrears_paydown_busd_per_year / 52.0)
+    # Under a standing Iranian threat Iraq pays faster, as far as its credibility goes (only with a waiver)
+    threats = model.threats
+    compliance = 1.0 + p.iraq_arrears_compliance * threats.active["iran_energy"] * threats.credibility(model,
+                                                                                                       "iran_energy")
+    paydown = np.minimum(iran.arrears, compliance * p.iran_arrears_paydown_busd_per_year / 52.0)
     return bill, paydown, np.where(model.us.waiver_active, bill + paydown, 0.0)
 
 

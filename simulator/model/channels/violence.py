@@ -1,42 +1,59 @@
-"""Violence channel: militia attacks on US forces, US strikes, casualties and the escalation index."""
+"""Violence channel: militia campaigns and attacks on US forces, US strikes, casualties, the factions' memory
+(momentum, fatigue, losses, mood) and the escalation index.
+
+Momentum and fatigue follow Richardson's action-reaction model: a faction's own recent attacks feed its drive, and
+sustained campaigning and losses wear it down, so attack levels move over time instead of resting on a constant.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-POSTURE_TEMPO = np.array([0.03, 1.0, 2.5])  # attacks relative to the faction's rate: hold / harass / escalate
-STRIKES_BY_POSTURE = ("none", "us_strikes_proportional", "us_strikes_heavy")
-MEMORY_WEEKS = 4  # how many weeks of attacks and strikes the actors keep in mind (exponential decay time)
-CAPACITY_FIGHTER_ELASTICITY = 0.25  # more fighters add capacity, with diminishing returns
-INITIAL_ESCALATION = 0.3  # January 2024: about 5 attacks and the odd strike a week, as the index would read
+from ..agents.militia import SUSPEND
 
 
 def resolve(model, week: int) -> None:
     p, us, iraq, streams = model.p, model.us, model.iraq, model.streams
     model.iran.directive = model.iran.direction  # this week's direction reaches the factions' fighters
-    growth = (iraq.pmu_fighters / p.pmu_fighters_initial) ** CAPACITY_FIGHTER_ELASTICITY
+    growth = (iraq.pmu_fighters / p.pmu_fighters_initial) ** p.militia_capacity_elasticity
     total = np.zeros(model.worlds)
     for faction in model.factions:
+        _campaign(model, faction, week)
         funding = faction.state_funding * iraq.salary_coverage + (1.0 - faction.state_funding)
         capacity = np.sqrt(funding) * growth * (1.0 - faction.degradation)
-        tempo = POSTURE_TEMPO[faction.posture] * np.maximum(faction.motivation(), 0.0)
-        mean = faction.attack_rate * tempo * capacity * np.sqrt(us.presence)
+        tempo = np.where(faction.posture == 0, p.militia_tempo_hold,
+                         np.where(faction.posture == 2, p.militia_tempo_escalate, 1.0))
+        mean = faction.attack_rate * tempo * np.maximum(faction.motivation(), 0.0) * capacity * np.sqrt(us.exposure)
         faction.attacks = streams.poisson(f"attacks.{faction.name}", week, mean)
         total += faction.attacks
 
     strike_rate = np.choose(us.retaliation, [np.zeros(model.worlds)] + [
-        np.broadcast_to(p[name], (model.worlds,)) for name in STRIKES_BY_POSTURE[1:]])
-    us.strikes = streams.poisson("us.strikes", week, strike_rate * (total > 0) + strike_rate * 0.2 * (total == 0))
-    us.casualties = streams.poisson("us.casualties", week, total * p.us_casualties_per_attack)
+        np.broadcast_to(p[name], (model.worlds,)) for name in ("us_strikes_proportional", "us_strikes_heavy")])
+    answering = np.where(total > 0, 1.0, p.us_strikes_without_attacks)
+    us.strikes = streams.poisson("us.strikes", week, strike_rate * answering * (us.troops_iraq > 0))
+    us.casualties = streams.poisson("us.casualties", week, total * p.us_casualties_per_attack) + us.extra_casualties
+    us.extra_casualties = np.zeros(model.worlds)
+    model.threats.test_deterrence(model, week, total > 0, us.strikes > 0)
 
-    # Strikes hit factions in proportion to their attacks and degrade their capacity, which then recovers.
+    # Strikes hit factions in proportion to their attacks and degrade their capacity, which then recovers;
+    # a faction's own attacks and losses feed its momentum and fatigue.
     share_base = np.maximum(total, 1e-9)
+    memory = 1.0 - 1.0 / p.militia_memory_weeks
     for faction in model.factions:
         share = np.where(total > 0, faction.attacks / share_base, 1.0 / len(model.factions))
-        faction.degradation = np.clip(faction.degradation * (1.0 - 1.0 / p.militia_recovery_weeks)
-                                      + p.militia_strike_degradation * us.strikes * share, 0.0, 0.9)
+        hit = p.militia_strike_degradation * us.strikes * share
+        faction.degradation = np.clip(faction.degradation * (1.0 - 1.0 / p.militia_recovery_weeks) + hit, 0.0, 0.9)
+        relative = faction.attacks / np.maximum(faction.attack_rate, 1e-9)
+        keep = 1.0 - 1.0 / p.militia_momentum_memory_weeks
+        faction.momentum = faction.momentum * keep + (faction.attacks > 0) * (1.0 - keep)
+        faction.fatigue = (faction.fatigue * (1.0 - 1.0 / p.militia_fatigue_memory_weeks)
+                           + p.militia_fatigue_rate * relative + p.militia_loss_fatigue * hit / 0.04)
+        faction.revenge = faction.revenge * (1.0 - 1.0 / p.militia_revenge_memory_weeks)
+        rho = p.militia_mood_persistence
+        faction.mood = rho * faction.mood + p.militia_mood_volatility * np.sqrt(1.0 - rho * rho) * streams.normal(
+            f"mood.{faction.name}", week)
 
-    decay = 1.0 - 1.0 / MEMORY_WEEKS
+    decay = 1.0 - 1.0 / p.militia_memory_weeks
     us.attack_memory = us.attack_memory * decay + total * (1.0 - decay)
     us.strike_memory = us.strike_memory * decay + us.strikes * (1.0 - decay)
     us.casualty_memory = us.casualty_memory * (1.0 - 1.0 / p.us_domestic_pressure_memory_weeks) + us.casualties
@@ -48,5 +65,26 @@ def resolve(model, week: int) -> None:
         model.log.record(week, heavy, "militias", "casualties", "Militia attacks kill or seriously wound US "
                          "personnel ({value:.0f})", values=us.casualties)
 
-    intensity = 1.0 - np.exp(-(total + 3.0 * us.strikes) / 20.0)
-    model.escalation = 0.7 * model.escalation + 0.3 * intensity
+    intensity = 1.0 - np.exp(-(total + p.world_escalation_strike_weight * us.strikes) / p.world_escalation_scale)
+    s = p.world_escalation_smoothing
+    model.escalation = (1.0 - s) * model.escalation + s * intensity
+
+
+def _campaign(model, faction, week: int) -> None:
+    """A faction's own choice to suspend its campaign, or to end a suspension, takes effect."""
+    suspended = faction.suspended(week)
+    starting = (faction.campaign == SUSPEND) & ~suspended
+    ending = suspended & (faction.campaign != SUSPEND)
+    if starting.any():
+        faction.suspended_until = np.where(starting, week + model.p.militia_suspension_weeks, faction.suspended_until)
+        model.log.record(week, starting, faction.name, "suspension", f"{_label(faction)} suspends its attacks on "
+                         f"US forces")
+    if ending.any():
+        faction.suspended_until = np.where(ending, week, faction.suspended_until)
+        model.log.record(week, ending, faction.name, "suspension", f"{_label(faction)} ends its suspension")
+
+
+def _label(faction) -> str:
+    from ..narrative import FACTION_NAMES
+
+    return FACTION_NAMES[faction.name]

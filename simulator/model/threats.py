@@ -1,0 +1,217 @@
+"""Coercion in two stages: a threat that names a demand and a deadline, and its execution if the demand is not met.
+
+Sanctions research finds that coercion mostly works, when it does, at the threat stage (TIES data, Morgan, Bapat and
+Kobayashi 2014; Drezner 1998): a target weighs a threat by what executing it would cost it times how credible it is.
+Credibility is held per lever. Its reputation part is learnt from the record: it rises when a defied threat is
+carried out and falls when a bluff is called. Its resolve part is what the holder would choose at the deadline now,
+given what executing costs the holder itself (the US also suffers if Iraq's dollar system breaks): the perceived
+credibility is reputation x resolve. Executed coercion of a sovereign government feeds a nationalist backlash in
+Baghdad that later pressure must overcome (Journal of Peace Research 2022; Van Bergeijk and van Marrewijk 1995).
+
+A lever with a deadline (`DEADLINE_LEVERS`) is resolved when its deadline comes: a met demand ends the threat; a
+defied one is executed or abandoned by the holder's logit choice. The US retaliation lever is a standing declared
+posture ("we will answer hard if our bases are hit"): it is tested every week in which US forces are attacked, and
+its reputation moves with whether the US answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .choice import option_index
+
+
+@dataclass(frozen=True)
+class Lever:
+    holder: str
+    target: str
+    demand: str
+    threat: str  # log text when the threat is made
+    executed: str
+    abandoned: str
+    complied: str
+
+
+LEVERS: dict[str, Lever] = {
+    "us_dollars": Lever("us", "iraq", "withdraw the formal request for a US exit",
+                        "The US threatens to restrict Iraq's dollar access unless Baghdad drops its exit demand",
+                        "The US carries out its dollar threat: Iraq's transfers from the New York Fed are restricted",
+                        "The US lets its dollar threat lapse: the bluff is called",
+                        "Baghdad drops its formal exit demand under the US dollar threat"),
+    "us_waivers": Lever("us", "iraq", "withdraw the formal request for a US exit",
+                        "The US threatens to stop the waivers for Iraq's Iranian energy unless Baghdad drops its demand",
+                        "The US carries out its waiver threat: the energy waivers stop",
+                        "The US lets its waiver threat lapse: the bluff is called",
+                        "Baghdad drops its formal exit demand under the US waiver threat"),
+    "us_retaliation": Lever("us", "militias", "stop attacks on US forces",
+                            "The US declares it will answer any attack on its forces hard",
+                            "The US answers attacks as it declared",
+                            "Attacks go unanswered: the US deterrence posture loses credibility",
+                            ""),
+    "iran_energy": Lever("iran", "iraq", "pay the energy arrears",
+                         "Iran threatens to cut gas and electricity unless Iraq pays its arrears",
+                         "Iran carries out its threat and cuts gas and electricity",
+                         "Iran lets its energy threat lapse",
+                         "Iraq pays down its arrears under the Iranian threat"),
+    "iran_proxies": Lever("iran", "us", "agree to leave Iraq",
+                          "Iran threatens to unleash its proxies unless the US agrees to leave",
+                          "Iran unleashes its proxies on US forces",
+                          "Iran holds its proxies back after all",
+                          "The US agrees a timetable to leave under the Iranian threat"),
+}
+DEADLINE_LEVERS = ("us_dollars", "us_waivers", "iran_energy", "iran_proxies")
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+class Threats:
+    """Per lever and world: whether a threat is active, its deadline, and the holder's reputation for carrying out."""
+
+    def __init__(self, model):
+        p, worlds = model.p, model.worlds
+        self.active = {lever: np.zeros(worlds, dtype=bool) for lever in LEVERS}
+        self.deadline = {lever: np.zeros(worlds) for lever in LEVERS}
+        self.reputation = {lever: np.broadcast_to(np.asarray(p[f"{lever}_credibility_initial"], dtype=float),
+                                                  (worlds,)).copy() for lever in LEVERS}
+        # a scenario may fix what the holder does at the deadline: -1 its own choice, 0 never carry out, 1 always
+        self.follow_through = {lever: np.full(worlds, -1) for lever in LEVERS}
+
+    # ------------------------------------------------------------------------------------------- credibility
+    def resolve_utility(self, model, lever: str) -> np.ndarray:
+        """The holder's utility of carrying out a defied threat now, against abandoning it (utility 0)."""
+        p, us, iran, iraq = model.p, model.us, model.iran, model.iraq
+        if lever == "us_dollars":
+            cost = p.us_cudgel_self_cost * (1.0 - p.us_posture_cost_relief * p.us_administration_posture)
+            return p.us_reputation_value + p.us_presence_value * us.presence * 0.5 - cost
+        if lever == "us_waivers":
+            cost = p.us_waiver_self_cost * (1.0 - p.us_posture_cost_relief * p.us_administration_posture)
+            return p.us_reputation_value + p.us_lapse_value * (1.0 + p.us_administration_posture) - cost
+        if lever == "us_retaliation":
+            return us.retaliation_utility_gap()
+        if lever == "iran_energy":
+            pressure = p.iran_arrears_sensitivity * (iran.arrears / p.iran_arrears_tolerance_busd - 1.0)
+            return p.iran_reputation_value + pressure - p.iran_lifeline_weight * p.iran_cut_fraction * 0.5
+        if lever == "iran_proxies":
+            return (p.iran_reputation_value + p.iran_expel_weight * (0.5 + iraq.exit_pressure) * us.presence
+                    - p.iran_war_aversion * (p.iran_escalation_war_cost + p.iran_escalation_heat_cost
+                                             * model.escalation))
+        raise KeyError(lever)
+
+    def resolve_probability(self, model, lever: str) -> np.ndarray:
+        """How likely the holder is to carry out the threat if defied now (its logit choice)."""
+        rationality = model.p.us_rationality if LEVERS[lever].holder == "us" else model.p.iran_rationality
+        return _sigmoid(rationality * self.resolve_utility(model, lever))
+
+    def credibility(self, model, lever: str) -> np.ndarray:
+        """Perceived credibility: the record (reputation) times the resolve the holder would show now."""
+        return self.reputation[lever] * self.resolve_probability(model, lever)
+
+    def learn(self, model, lever: str, mask: np.ndarray, carried_out: bool) -> None:
+        rate = model.p.world_credibility_learning
+        rep = self.reputation[lever]
+        target = 1.0 if carried_out else 0.0
+        self.reputation[lever] = np.where(mask, rep + rate * (target - rep), rep)
+
+    # ------------------------------------------------------------------------------------------- life cycle
+    def issue(self, model, lever: str, mask: np.ndarray, weeks: float, week: int, follow_through: int = -1) -> None:
+        """Make the threat in the worlds of `mask` where it is not already active; deadline `weeks` from now.
+        `follow_through` fixes what happens at a defied deadline (-1: the holder chooses, 0: never, 1: always)."""
+        new = np.asarray(mask, dtype=bool) & ~self.active[lever]
+        if not new.any():
+            return
+        self.follow_through[lever] = np.where(new, follow_through, self.follow_through[lever])
+        self.active[lever] = self.active[lever] | new
+        self.deadline[lever] = np.where(new, week + weeks, self.deadline[lever])
+        model.log.record(week, new, LEVERS[lever].holder, f"threat.{lever}", LEVERS[lever].threat)
+        if LEVERS[lever].target == "iraq":
+            model.iraq.backlash(new, model.p.iraq_threat_backlash)
+
+    def withdraw(self, lever: str, mask: np.ndarray) -> None:
+        self.active[lever] = self.active[lever] & ~mask
+
+    def resolve(self, model, week: int) -> None:
+        """Deadlines that fall this week: a met demand ends the threat; a defied one is executed or abandoned."""
+        for lever in DEADLINE_LEVERS:
+            due = self.active[lever] & (self.deadline[lever] <= week)
+            if not due.any():
+                continue
+            met = due & DEMAND_MET[lever](model)
+            text = LEVERS[lever]
+            if met.any():
+                model.log.record(week, met, LEVERS[lever].target, f"complied.{lever}", text.complied)
+            defied = due & ~met
+            if defied.any():
+                u = model.streams.uniform(f"threat.{lever}", week)
+                forced = self.follow_through[lever]
+                chosen = np.where(forced >= 0, forced == 1, u < self.resolve_probability(model, lever))
+                carried = defied & chosen
+                abandoned = defied & ~carried
+                if carried.any():
+                    EXECUTE[lever](model, carried, week)
+                    model.log.record(week, carried, text.holder, f"executed.{lever}", text.executed)
+                    if text.target == "iraq":
+                        model.iraq.backlash(carried, model.p.iraq_coercion_backlash)
+                self.learn(model, lever, carried, True)
+                self.learn(model, lever, abandoned, False)
+                if abandoned.any():
+                    model.log.record(week, abandoned, text.holder, f"abandoned.{lever}", text.abandoned)
+            self.withdraw(lever, due)
+
+    def test_deterrence(self, model, week: int, attacked: np.ndarray, answered: np.ndarray) -> None:
+        """A declared posture is tested whenever US forces are attacked: answered attacks build its reputation."""
+        declared = self.active["us_retaliation"] & attacked
+        if not declared.any():
+            return
+        self.learn(model, "us_retaliation", declared & answered, True)
+        self.learn(model, "us_retaliation", declared & ~answered, False)
+
+
+# ---------------------------------------------------------------------------------------- demands and execution
+def _request_dropped(model) -> np.ndarray:
+    return model.iraq.stance != option_index("iraq.exit_stance", "request")
+
+
+DEMAND_MET = {
+    "us_dollars": _request_dropped,
+    "us_waivers": _request_dropped,
+    "iran_energy": lambda m: m.iran.arrears <= m.p.iran_arrears_tolerance_busd,
+    "iran_proxies": lambda m: m.us.leaving(),
+}
+
+
+def _dollar_squeeze(model, mask, week):
+    model.us.cudgel_until = np.where(mask, week + model.p.us_coercion_weeks, model.us.cudgel_until)
+
+
+def _waiver_squeeze(model, mask, week):
+    us = model.us
+    us.waiver_blocked_until = np.where(mask, week + model.p.us_coercion_weeks, us.waiver_blocked_until)
+    us.waiver = np.where(mask, option_index("us.waiver", "lapse"), us.waiver)
+
+
+def _energy_cut(model, mask, week):
+    iran = model.iran
+    iran.cut_override = np.where(mask, model.p.iran_cut_fraction, iran.cut_override)
+    iran.cut_until = np.where(mask, week + model.p.iran_coercion_weeks, iran.cut_until)
+
+
+def _unleash(model, mask, week):
+    model.constraints.force("iran.direction", "escalate", mask, week + model.p.iran_coercion_weeks)
+
+
+EXECUTE = {"us_dollars": _dollar_squeeze, "us_waivers": _waiver_squeeze, "iran_energy": _energy_cut,
+           "iran_proxies": _unleash}
+
+
+def expected_loss(model, lever: str) -> np.ndarray:
+    """What Iraq still has to lose to a US lever, as a share of its means (the target's side of a threat)."""
+    p, us, iraq = model.p, model.us, model.iraq
+    if lever == "us_dollars":
+        return p.iraq_oil_share_of_revenue * us.dollar_access * (1.0 - p.us_cudgel_dollar_access)
+    if lever == "us_waivers":
+        return p.iraq_waiver_loss_weight * iraq.iran_power_share * us.waiver_active
+    raise KeyError(lever)
