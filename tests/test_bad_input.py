@@ -120,17 +120,17 @@ CASES = [
     Case("parameter-unknown-near-miss", """
         name: t
         parameters:
-          us_troop_iraq: 2000
-        """, ["key 'parameters.us_troop_iraq'", "unknown parameter 'us_troop_iraq'",
-              "Did you mean 'us_troops_iraq'", "sim params"], line=3),
+          us_troop_federal: 2000
+        """, ["key 'parameters.us_troop_federal'", "unknown parameter 'us_troop_federal'",
+              "Did you mean 'us_troops_federal'", "sim params"], line=3),
     Case("parameter-out-of-range", """
         parameters:
-          us_troops_iraq: 99999
-        """, ["key 'parameters.us_troops_iraq'", "range [0, 5000]", "found 99999"], line=2),
+          us_troops_federal: 99999
+        """, ["key 'parameters.us_troops_federal'", "range [0, 4000]", "found 99999"], line=2),
     Case("parameter-wrong-type", """
         parameters:
-          us_troops_iraq: lots
-        """, ["key 'parameters.us_troops_iraq'", "expects a number", "found 'lots'"], line=2),
+          us_troops_federal: lots
+        """, ["key 'parameters.us_troops_federal'", "expects a number", "found 'lots'"], line=2),
     # --- events
     Case("event-beyond-horizon", """
         weeks: 20
@@ -315,6 +315,6 @@ def test_validate_accepts_every_shipped_scenario(tmp_path, monkeypatch):
 
 def test_set_parameter_refuses_initial_state_parameters(tmp_path):
     bad = tmp_path / "initial.yaml"
-    bad.write_text("events:\n  - action: set_parameter\n    week: 3\n    options: {name: us_troops_iraq, value: 100}\n")
+    bad.write_text("events:\n  - action: set_parameter\n    week: 3\n    options: {name: us_troops_federal, value: 100}\n")
     result = CliRunner().invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 2 and "initial state" in result.output and "line 4" in result.output

@@ -42,7 +42,7 @@ def test_run_writes_a_complete_run_folder(tmp_path):
 
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 20240115 and manifest["worlds"] == 40 and manifest["weeks"] == 104
-    assert len(manifest["scenario_sha256"]) == 64 and manifest["parameters"]["us_troops_iraq"] == 2500
+    assert len(manifest["scenario_sha256"]) == 64 and manifest["parameters"]["us_troops_federal"] == 1500
     assert {"simulator", "numpy", "pandas", "mesa", "pyarrow"} <= set(manifest["versions"])
     assert sorted(p.name for p in (out / "figures").iterdir()) == ["key_metrics.png", "leverage.png", "violence.png"]
     assert (out / "story.txt").read_text().startswith("Story of a typical world")

@@ -100,7 +100,8 @@ def test_extends_merges_parameters_and_appends_events(tmp_path):
     spec = load(child)
     assert spec.name == "child" and spec.worlds == 50 and spec.weeks == 104
     assert spec.parameters == {"iran_power_share": 0.3}
-    assert [e.action for e in spec.events] == ["iraq_demands_withdrawal", "us_exit_response", "gaza_ceasefire"]
+    assert [e.action for e in spec.events] == ["iraq_demands_withdrawal", "threaten", "threaten", "us_exit_response",
+                                               "gaza_ceasefire"]
     assert len(spec.files) == 3 and spec.files[-1] == child
     model = simulate(spec).model
     assert np.isclose(model.recorder.series("iran_power_share")[0], 0.3).all()

@@ -95,7 +95,7 @@ def test_per_world_parameter_values():
 
 
 def test_unknown_parameter_is_refused_with_suggestion():
-    with pytest.raises(UserError, match="us_troops_iraq"):
+    with pytest.raises(UserError, match="us_troops_federal"):
         LeverageModel(us_troop_iraq=100)
     with pytest.raises(UserError, match="range"):
         LeverageModel(iran_power_share=0.9)

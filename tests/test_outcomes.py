@@ -39,7 +39,7 @@ def _sweep(tmp_path, scenario_file, parameters: dict):
     return read(tmp_path / "sweep").worlds.sort_values("world", ignore_index=True)
 
 
-@pytest.mark.parametrize("parameters", [{}, {"us_troops_iraq": 2000.0, "iraq_parallel_rate_initial": 1650.0}],
+@pytest.mark.parametrize("parameters", [{}, {"us_troops_federal": 1000.0, "iraq_parallel_rate_initial": 1650.0}],
                          ids=["defaults", "non-default initial state"])
 def test_every_consumer_gives_the_same_outcomes(tmp_path, parameters):
     from simulator import scenario as scenarios

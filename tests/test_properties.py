@@ -22,11 +22,19 @@ LEVERS = [("us_withdrawal", {"over_weeks": 6, "include_syria": True}), ("revoke_
           ("iran_escalation", {"duration": 20}), ("us_retaliation", {"posture": "heavy", "duration": 20}),
           ("militia_truce", {"duration": 5}), ("iran_gas_cut", {"fraction": 1.0, "duration": 30}),
           ("gaza_ceasefire", {}), ("iran_strike_on_iraq", {"severity": 5.0}),
-          ("us_exit_response", {"response": "cudgel", "duration": None}), ("restore_waivers", {"duration": None}),
+          ("us_exit_response", {"response": "threaten", "duration": None}), ("restore_waivers", {"duration": None}),
           ("restore_dollars", {}), ("gaza_war_resumes", {}),
           ("set_parameter", {"name": "iran_cut_fraction", "value": 1.0}),
           ("force", {"decision": "militia.posture.kataib_hezbollah", "option": "escalate", "duration": 10}),
-          ("forbid", {"decision": "us.exit_response", "option": "negotiate", "duration": None})]
+          ("forbid", {"decision": "us.exit_response", "option": "timetable", "duration": None}),
+          ("drawdown", {"location": "both", "to": 0.0, "over_weeks": 3}),
+          ("agree_timetable", {"federal_weeks": 4, "kurdistan_weeks": 8}),
+          ("threaten", {"lever": "iran_proxies", "weeks": 2, "follow_through": "always"}),
+          ("execute_threat", {"lever": "us_dollars"}), ("declare_deterrence", {"duration": None}),
+          ("mass_casualty_attack", {"casualties": 500.0}), ("targeted_killing", {"faction": "kataib_hezbollah",
+                                                                                "severity": 5.0}),
+          ("baghdad_militia_policy", {"policy": "press", "duration": 10}),
+          ("us_administration", {"posture": "maximum_pressure"})]
 
 
 @st.composite
@@ -61,7 +69,10 @@ def test_no_parameters_in_range_break_invariants(values, levers, seed):
         s = model.recorder.series(name)
         assert s.min() >= 0 and np.all(s == np.round(s)), f"{name} is not a non-negative count"
     troops = model.recorder.series("us_troops_iraq")
-    assert troops.min() >= 0 and troops.max() <= model.p.us_troops_iraq + 1e-3
+    assert troops.min() >= 0 and troops.max() <= model.p.us_troops_federal + model.p.us_troops_kurdistan + 1e-3
+    for lever in ("us_dollars", "us_waivers", "us_retaliation", "iran_energy", "iran_proxies"):
+        credibility = model.recorder.series(f"credibility_{lever}")
+        assert credibility.min() >= 0 and credibility.max() <= 1, f"credibility of {lever} left [0, 1]"
     assert model.recorder.series("parallel_rate").min() > 0
     assert model.recorder.series("pmu_fighters").min() >= 0
 

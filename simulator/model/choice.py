@@ -36,21 +36,26 @@ class Constraints:
     """Per-world forced and forbidden options of each decision, with the week until which they hold."""
 
     def __init__(self, worlds: int):
+        self.touched = set()  # decisions a scenario has ever forced or forbidden (the others skip the checks)
         self.forced = {d: np.full(worlds, -1) for d in DECISIONS}
         self.forced_until = {d: np.zeros(worlds) for d in DECISIONS}
         self.forbidden_until = {d: np.zeros((len(o), worlds)) for d, o in DECISIONS.items()}
 
     def force(self, decision: str, option: str, mask: np.ndarray, until: float) -> None:
         i = option_index(decision, option)
+        self.touched.add(decision)
         self.forced[decision] = np.where(mask, i, self.forced[decision])
         self.forced_until[decision] = np.where(mask, until, self.forced_until[decision])
 
     def forbid(self, decision: str, option: str, mask: np.ndarray, until: float) -> None:
         i = option_index(decision, option)
+        self.touched.add(decision)
         self.forbidden_until[decision][i] = np.where(mask, until, self.forbidden_until[decision][i])
 
-    def allowed(self, decision: str, week: int) -> np.ndarray:
-        """Boolean (options, worlds): which options each world may choose this week."""
+    def allowed(self, decision: str, week: int) -> np.ndarray | None:
+        """Boolean (options, worlds): which options each world may choose this week (None: all of them)."""
+        if decision not in self.touched:
+            return None
         allowed = self.forbidden_until[decision] <= week
         forced_now = self.forced_now(decision, week)
         if forced_now.any():
@@ -72,9 +77,13 @@ def logit_choice(utilities: np.ndarray, rationality, previous: np.ndarray, inert
     forbidden keeps its previous choice.
     """
     k = utilities.shape[0]
+    if allowed is not None and allowed.all():
+        allowed = None
+    if k == 2 and allowed is None:
+        return _binary_choice(utilities, rationality, previous, inertia, uniform)
     kept = np.arange(k)[:, None] == previous[None, :]
     scores = np.asarray(rationality) * (utilities + np.asarray(inertia) * kept)
-    if not allowed.all():
+    if allowed is not None:
         single = allowed.sum(axis=0) == 1
         scores = np.where(allowed, np.where(single, 0.0, scores), -np.inf)
     top = scores.max(axis=0)
@@ -90,4 +99,16 @@ def logit_choice(utilities: np.ndarray, rationality, previous: np.ndarray, inert
     for cumulative in partial:
         chosen += threshold >= cumulative
     chosen = np.minimum(chosen, k - 1)
+    return np.where(stuck, previous, chosen) if stuck.any() else chosen
+
+
+def _binary_choice(utilities, rationality, previous, inertia, uniform) -> np.ndarray:
+    """The same draw for two options, in closed form: option 1 when uniform >= P(option 0) = 1 / (1 + e^(s1 - s0)).
+    An option with utility -inf is never taken; if both are -inf the previous choice is kept."""
+    bonus = np.asarray(inertia) * np.where(previous == 1, 1.0, -1.0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        gap = np.asarray(rationality) * (utilities[1] - utilities[0] + bonus)
+        first = 1.0 / (1.0 + np.exp(gap))
+    chosen = (uniform >= first).astype(np.int64)
+    stuck = np.isnan(gap)
     return np.where(stuck, previous, chosen) if stuck.any() else chosen

@@ -145,6 +145,7 @@ class LeverageModel(mesa.Model):
         mesa.Agent._ids.pop(self, None)
         self.escalation = np.broadcast_to(np.asarray(self.p.world_escalation_initial, dtype=float),
                                           (self.worlds,)).copy()
+        self.threats.refresh(self)
         energy.balance_power(self, 0)  # week 0 shows the January power situation and revenue
         self.iran.revenue_from_iraq = energy.iran_revenue(self, energy.weekly_payment(self)[2])
 
@@ -207,6 +208,7 @@ class LeverageModel(mesa.Model):
         for channel in RESOLVE_ORDER:
             channel.resolve(self, week)
         self.week = week
+        self.threats.refresh(self)
         self._record()
         self.running = self.week < self.weeks
 

@@ -79,6 +79,7 @@ class Threats:
                                                   (worlds,)).copy() for lever in LEVERS}
         # a scenario may fix what the holder does at the deadline: -1 its own choice, 0 never carry out, 1 always
         self.follow_through = {lever: np.full(worlds, -1) for lever in LEVERS}
+        self.perceived = {}  # credibility as seen this week, from the state at the end of last week (see refresh)
 
     # ------------------------------------------------------------------------------------------- credibility
     def resolve_utility(self, model, lever: str) -> np.ndarray:
@@ -107,8 +108,13 @@ class Threats:
         return _sigmoid(rationality * self.resolve_utility(model, lever))
 
     def credibility(self, model, lever: str) -> np.ndarray:
-        """Perceived credibility: the record (reputation) times the resolve the holder would show now."""
-        return self.reputation[lever] * self.resolve_probability(model, lever)
+        """Perceived credibility: the record (reputation) times the resolve the holder would show, as everyone reads
+        it this week (from the state at the end of last week, like every other reading)."""
+        return self.perceived[lever]
+
+    def refresh(self, model) -> None:
+        """Compute this week's perceived credibilities once, at the end of the week before."""
+        self.perceived = {lever: self.reputation[lever] * self.resolve_probability(model, lever) for lever in LEVERS}
 
     def learn(self, model, lever: str, mask: np.ndarray, carried_out: bool) -> None:
         rate = model.p.world_credibility_learning

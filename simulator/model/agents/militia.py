@@ -27,6 +27,7 @@ class MilitiaFaction(Actor):
         self.fatigue = self.full(p.militia_fatigue_initial)  # strain of sustained campaigning and losses
         self.revenge = self.full(0.0)  # grievance from a commander killed (decays)
         self.mood = self.full(0.0)  # persistent random drift of the faction's drive (an AR(1) process)
+        self.drive = self.full(0.0)  # the drive it decided on this week
         self.suspended_until = self.full(p.militia_suspended_weeks_initial)
         self.posture = np.where(self.suspended_until > 0, HOLD, 1).astype(int)  # harass unless suspended
         self.campaign = np.where(self.suspended_until > 0, SUSPEND, 0).astype(int)
@@ -80,13 +81,13 @@ class MilitiaFaction(Actor):
     def decide(self) -> None:
         p, model = self.p, self.model
         week = model.week + 1
-        m = self.motivation()
+        m = self.drive = self.motivation()  # kept for this week's attacks (violence channel)
         suspended = self.suspended(week)
         losses = self.degradation + self.fatigue
         restrained = np.asarray(model.iran.directive) == 0
         campaign = self.choose(self.campaign_decision, [
             0.0,
-            -m - p.militia_suspension_cost + p.militia_suspension_losses * losses
+            np.where(m > p.militia_suspension_break, -np.inf, 0.0) - m - p.militia_suspension_cost + p.militia_suspension_losses * losses
             + p.militia_suspension_inclusion * (model.iraq.inclusion - p.iraq_inclusion_initial)
             + self.iran_control * restrained,
         ], self.campaign, p.militia_rationality)

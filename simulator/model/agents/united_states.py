@@ -33,9 +33,9 @@ class UnitedStates(Actor):
         self.strikes = self.full(0.0)
         self.casualties = self.full(0.0)
         self.extra_casualties = self.full(0.0)  # from a scenario's mass-casualty attack, counted this week
-        self.casualty_memory = self.full(0.0)
-        self.attack_memory = self.full(0.0)
-        self.strike_memory = self.full(0.0)
+        self.casualty_memory = self.full(p.us_casualty_memory_initial)
+        self.attack_memory = self.full(p.us_attack_memory_initial)
+        self.strike_memory = self.full(p.us_strike_memory_initial)
         # choices (indices into choice.DECISIONS)
         self.retaliation = self.full(1).astype(int)
         self.exit_response = self.full(0).astype(int)

@@ -11,10 +11,14 @@ import numpy as np
 
 from ..agents.militia import SUSPEND
 
+SQRT12 = np.sqrt(12.0)
+
 
 def resolve(model, week: int) -> None:
     p, us, iraq, streams = model.p, model.us, model.iraq, model.streams
-    model.iran.directive = model.iran.direction  # this week's direction reaches the factions' fighters
+    # This week's direction from Tehran reaches the fighters: the drive each faction decided on moves with it
+    shift = p.militia_iran_push * (np.asarray(model.iran.direction) - np.asarray(model.iran.directive))
+    model.iran.directive = model.iran.direction
     growth = (iraq.pmu_fighters / p.pmu_fighters_initial) ** p.militia_capacity_elasticity
     total = np.zeros(model.worlds)
     for faction in model.factions:
@@ -23,7 +27,8 @@ def resolve(model, week: int) -> None:
         capacity = np.sqrt(funding) * growth * (1.0 - faction.degradation)
         tempo = np.where(faction.posture == 0, p.militia_tempo_hold,
                          np.where(faction.posture == 2, p.militia_tempo_escalate, 1.0))
-        mean = faction.attack_rate * tempo * np.maximum(faction.motivation(), 0.0) * capacity * np.sqrt(us.exposure)
+        drive = faction.drive + faction.iran_control * shift
+        mean = faction.attack_rate * tempo * np.maximum(drive, 0.0) * capacity * np.sqrt(us.exposure)
         faction.attacks = streams.poisson(f"attacks.{faction.name}", week, mean)
         total += faction.attacks
 
@@ -49,9 +54,10 @@ def resolve(model, week: int) -> None:
         faction.fatigue = (faction.fatigue * (1.0 - 1.0 / p.militia_fatigue_memory_weeks)
                            + p.militia_fatigue_rate * relative + p.militia_loss_fatigue * hit / 0.04)
         faction.revenge = faction.revenge * (1.0 - 1.0 / p.militia_revenge_memory_weeks)
+        # AR(1) drift with uniform innovations of unit variance (sqrt(12) (u - 1/2)): slow noise needs no normal
         rho = p.militia_mood_persistence
-        faction.mood = rho * faction.mood + p.militia_mood_volatility * np.sqrt(1.0 - rho * rho) * streams.normal(
-            f"mood.{faction.name}", week)
+        shock = SQRT12 * (streams.uniform(f"mood.{faction.name}", week) - 0.5)
+        faction.mood = rho * faction.mood + p.militia_mood_volatility * np.sqrt(1.0 - rho * rho) * shock
 
     decay = 1.0 - 1.0 / p.militia_memory_weeks
     us.attack_memory = us.attack_memory * decay + total * (1.0 - decay)
