@@ -54,10 +54,11 @@ class IraqiGovernment(Actor):
 
     def decide(self) -> None:
         p, e, model = self.p, self.exit_pressure, self.model
+        absent = np.where(model.us.troops_iraq > 0, 0.0, -np.inf)  # no troops, nothing to negotiate or demand
         self.stance = self.choose("iraq.exit_stance", [
             0.0,
-            p.iraq_negotiate_slope * (e - p.iraq_negotiate_threshold),
-            p.iraq_request_slope * (e - p.iraq_request_threshold) - p.iraq_threat_weight * self.threat_cost(),
+            absent + p.iraq_negotiate_slope * (e - p.iraq_negotiate_threshold),
+            absent + p.iraq_request_slope * (e - p.iraq_request_threshold) - p.iraq_threat_weight * self.threat_cost(),
         ], self.stance, p.iraq_rationality)
         us = model.us
         calm = (us.attack_memory / p.us_attack_threat_scale + us.strike_memory

@@ -28,6 +28,7 @@ class MilitiaFaction(Actor):
         self.revenge = self.full(0.0)  # grievance from a commander killed (decays)
         self.mood = self.full(0.0)  # persistent random drift of the faction's drive (an AR(1) process)
         self.drive = self.full(0.0)  # the drive it decided on this week
+        self.drive_at_suspension = self.full(np.nan)  # the drive when the current suspension began
         self.suspended_until = self.full(p.militia_suspended_weeks_initial)
         self.posture = np.where(self.suspended_until > 0, HOLD, 1).astype(int)  # harass unless suspended
         self.campaign = np.where(self.suspended_until > 0, SUSPEND, 0).astype(int)
@@ -92,7 +93,7 @@ class MilitiaFaction(Actor):
             + self.iran_control * restrained,
         ], self.campaign, p.militia_rationality)
         forced = model.constraints.forced_now(self.campaign_decision, week)
-        breaking = suspended & (m > p.militia_suspension_break) & ~forced
+        breaking = suspended & (m > self.drive_at_suspension + p.militia_suspension_break) & ~forced
         self.campaign = np.where(suspended & ~breaking & ~forced, SUSPEND, campaign)
         posture = self.choose(self.decision, [0.0, m, 2.0 * m - p.militia_escalation_cost], self.posture,
                               p.militia_rationality)

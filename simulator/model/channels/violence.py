@@ -83,8 +83,11 @@ def _campaign(model, faction, week: int) -> None:
     ending = suspended & (faction.campaign != SUSPEND)
     if starting.any():
         faction.suspended_until = np.where(starting, week + model.p.militia_suspension_weeks, faction.suspended_until)
+        faction.drive_at_suspension = np.where(starting, faction.drive, faction.drive_at_suspension)
         model.log.record(week, starting, faction.name, "suspension", f"{_label(faction)} suspends its attacks on "
                          f"US forces")
+    over = ending | (~faction.suspended(week) & ~starting)
+    faction.drive_at_suspension = np.where(over, np.nan, faction.drive_at_suspension)
     if ending.any():
         faction.suspended_until = np.where(ending, week, faction.suspended_until)
         model.log.record(week, ending, faction.name, "suspension", f"{_label(faction)} ends its suspension")
