@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import yaml
 from conftest import SCENARIOS, run_scenario, series
+from test_patterns import complied_by, share_of_worlds
 
 from simulator.model import LeverageModel
 from simulator.model.events import ScenarioEvent
-from test_patterns import complied_by, share_of_worlds
 
 WORLDS = 300
 

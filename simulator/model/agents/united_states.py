@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..choice import option_index
 from .base import Actor
 
 LOCATIONS = ("federal", "kurdistan")

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..choice import option_index
 
+
 def demand_gw(p, day_of_year: int, years: float):
     season = 0.5 + 0.5 * np.cos(2.0 * np.pi * (day_of_year - p.iraq_power_peak_day) / 365.25)
     base = p.iraq_power_demand_trough_gw + (p.iraq_power_demand_peak_gw - p.iraq_power_demand_trough_gw) * season

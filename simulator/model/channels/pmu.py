@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+
 def resolve(model, week: int) -> None:
     p, iraq = model.p, model.iraq
     phase = np.minimum(1.0, week / p.pmu_budget_phase_in_weeks)
