@@ -315,6 +315,7 @@ def test_validate_accepts_every_shipped_scenario(tmp_path, monkeypatch):
 
 def test_set_parameter_refuses_initial_state_parameters(tmp_path):
     bad = tmp_path / "initial.yaml"
-    bad.write_text("events:\n  - action: set_parameter\n    week: 3\n    options: {name: us_troops_federal, value: 100}\n")
+    bad.write_text("events:\n  - action: set_parameter\n    week: 3\n"
+                   "    options: {name: us_troops_federal, value: 100}\n")
     result = CliRunner().invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 2 and "initial state" in result.output and "line 4" in result.output

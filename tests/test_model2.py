@@ -149,7 +149,8 @@ def test_truce_then_gradual_resumption():
     attacks = np.median(series(m, "attacks_per_week"), axis=1)
     after = attacks[31:36].mean()
     later = attacks[50:70].mean()
-    assert after < later, f"attacks right after the truce ({after:.1f}) should build back up ({later:.1f}), not snap back"
+    assert after < later, (
+        f"attacks right after the truce ({after:.1f}) should build back up ({later:.1f}), not snap back")
 
 
 def test_inclusion_makes_factions_suspend_their_campaign_by_their_own_choice():

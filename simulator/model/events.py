@@ -228,7 +228,8 @@ ACTIONS: dict[str, Action] = {
         "lever": Option(str, None, choices=tuple(LEVERS), help="the lever threatened"),
         "weeks": Option(int, 8, 1, 520, help="weeks until the deadline"),
         "follow_through": Option(str, "auto", choices=tuple(FOLLOW_THROUGH),
-                                 help="at a defied deadline: the holder chooses (auto), always carries out, or never")}),
+                                 help="at a defied deadline: the holder chooses (auto), carries out (always) or "
+                                      "not (never)")}),
     "execute_threat": Action("Carry out a lever's coercion now (threatened or not)", execute_threat, {
         "lever": Option(str, None, choices=("us_dollars", "us_waivers", "iran_energy", "iran_proxies"),
                         help="the lever carried out")}),

@@ -41,7 +41,8 @@ LEVERS: dict[str, Lever] = {
                         "The US lets its dollar threat lapse: the bluff is called",
                         "Baghdad drops its formal exit demand under the US dollar threat"),
     "us_waivers": Lever("us", "iraq", "withdraw the formal request for a US exit",
-                        "The US threatens to stop the waivers for Iraq's Iranian energy unless Baghdad drops its demand",
+                        "The US threatens to stop the waivers for Iraq's Iranian energy unless Baghdad drops its "
+                        "demand",
                         "The US carries out its waiver threat: the energy waivers stop",
                         "The US lets its waiver threat lapse: the bluff is called",
                         "Baghdad drops its formal exit demand under the US waiver threat"),

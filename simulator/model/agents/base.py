@@ -36,13 +36,15 @@ class Actor(mesa.Agent):
         uniform = model.streams.uniform(decision, week)
         inertia = self.p.world_decision_inertia
         if where is None:
-            stacked = np.stack([np.broadcast_to(u, (worlds,)) for u in utilities])
+            stacked = np.empty((len(utilities), worlds))
+            for row, u in zip(stacked, utilities):
+                row[...] = u
             return logit_choice(stacked, rationality, previous, inertia, allowed, uniform)
         idx = np.flatnonzero(where)
         out = np.full(worlds, otherwise, dtype=np.int64)
         if idx.size:
             pick = lambda v: np.broadcast_to(v, (worlds,))[idx] if np.ndim(v) else v
-            stacked = np.stack([pick(u) for u in utilities])
+            stacked = np.stack([np.broadcast_to(pick(u), idx.shape) for u in utilities])
             out[idx] = logit_choice(stacked, pick(rationality), previous[idx], pick(inertia),
                                     None if allowed is None else allowed[:, idx], uniform[idx])
         return out

@@ -86,13 +86,18 @@ class MilitiaFaction(Actor):
         suspended = self.suspended(week)
         losses = self.degradation + self.fatigue
         restrained = np.asarray(model.iran.directive) == 0
+        forced = model.constraints.forced_now(self.campaign_decision, week)
+        self.drive_at_suspension = np.where(suspended & np.isnan(self.drive_at_suspension), m,
+                                            self.drive_at_suspension)  # a suspension in force at the start
+        can_suspend = m <= p.militia_suspension_threshold
+        # only worlds that can suspend (or are forced to) draw; every other world continues, as its draw would say
         campaign = self.choose(self.campaign_decision, [
             0.0,
-            np.where(m > p.militia_suspension_break, -np.inf, 0.0) - m - p.militia_suspension_cost + p.militia_suspension_losses * losses
+            np.where(can_suspend, 0.0, -np.inf) - m - p.militia_suspension_cost
+            + p.militia_suspension_losses * losses
             + p.militia_suspension_inclusion * (model.iraq.inclusion - p.iraq_inclusion_initial)
             + self.iran_control * restrained,
-        ], self.campaign, p.militia_rationality)
-        forced = model.constraints.forced_now(self.campaign_decision, week)
+        ], self.campaign, p.militia_rationality, where=can_suspend | forced)
         breaking = suspended & (m > self.drive_at_suspension + p.militia_suspension_break) & ~forced
         self.campaign = np.where(suspended & ~breaking & ~forced, SUSPEND, campaign)
         posture = self.choose(self.decision, [0.0, m, 2.0 * m - p.militia_escalation_cost], self.posture,

@@ -41,6 +41,7 @@ class UnitedStates(Actor):
         self.deterrence = self.full(0).astype(int)
         self.dollars = self.full(0).astype(int)
         self.waiver = np.where(self.waiver_active, 0, 1)
+        self.update_exposure()
 
     # ---- derived state
     @property
@@ -55,7 +56,14 @@ class UnitedStates(Actor):
 
     @property
     def exposure(self) -> np.ndarray:
-        """Troops within the militias' reach, relative to the start: federal bases fully, Erbil in part."""
+        """Troops within the militias' reach, relative to the start: federal bases fully, Erbil in part (as of the
+        last presence update; see update_exposure)."""
+        return self._exposure
+
+    def update_exposure(self) -> None:
+        self._exposure = self._compute_exposure()
+
+    def _compute_exposure(self) -> np.ndarray:
         w = self.p.us_kurdistan_exposure
         start = self.initial_troops["federal"] + w * self.initial_troops["kurdistan"]
         now = self.troops["federal"] + w * self.troops["kurdistan"]

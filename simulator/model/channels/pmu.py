@@ -2,7 +2,8 @@
 
 Positions funded = the initial force while the base budget is paid in full (pro rata below it), plus one new
 fighter per `pmu_cost_per_new_fighter_usd` of budget above the base. Fighters move toward that number with the
-recruitment lag when it rises, and `pmu_attrition_slowdown` times as slowly when it falls (unpaid fighters wait before they leave).
+recruitment lag when it rises, and `pmu_attrition_slowdown` times as slowly when it falls (unpaid fighters wait
+before they leave).
 """
 
 from __future__ import annotations

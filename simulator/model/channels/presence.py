@@ -18,6 +18,7 @@ def resolve(model, week: int) -> None:
         level = d["from"] + (d["to"] - d["from"]) * progress
         troops = np.where(started, level, us.troops[location])
         us.troops[location] = np.where(troops < 0.5, 0.0, troops)
+    us.update_exposure()
     left = (before > 0) & (us.troops_iraq <= 0)
     if left.any():
         model.log.record(week, left, "us", "withdrawal", "The last US troops leave Iraq, Erbil included")

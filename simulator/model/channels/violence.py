@@ -43,7 +43,6 @@ def resolve(model, week: int) -> None:
     # Strikes hit factions in proportion to their attacks and degrade their capacity, which then recovers;
     # a faction's own attacks and losses feed its momentum and fatigue.
     share_base = np.maximum(total, 1e-9)
-    memory = 1.0 - 1.0 / p.militia_memory_weeks
     for faction in model.factions:
         share = np.where(total > 0, faction.attacks / share_base, 1.0 / len(model.factions))
         hit = p.militia_strike_degradation * us.strikes * share
