@@ -108,10 +108,10 @@ for label, options in {settings!r}.items():
     gc.collect()
     started = time.perf_counter()
     model = LeverageModel(worlds={worlds}, seed={seed}, **weeks, **options)
-    built = time.perf_counter()
+    built, cpu = time.perf_counter(), time.process_time()
     model.run()
-    done = time.perf_counter()
-    figures[label] = {{"build": built - started, "run": done - built, "weeks": int(model.week)}}
+    done, cpu = time.perf_counter(), time.process_time() - cpu
+    figures[label] = {{"build": built - started, "run": done - built, "cpu": cpu, "weeks": int(model.week)}}
     del model
 print(json.dumps(figures))
 """
@@ -123,7 +123,7 @@ def _git(*args, check=True):
 
 
 def _measure_tree(tree, worlds, seed):
-    """One subprocess importing `simulator` from `tree`: {settings: {"build", "run", "weeks"}, "simulator": path}."""
+    """One subprocess importing `simulator` from `tree`: {settings: {"build", "run", "cpu", "weeks"}}."""
     env = dict(ORIGINAL_ENV, PYTHONPATH=str(tree))
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
         env[var] = "1"
@@ -155,6 +155,7 @@ def bench_before_after(rev, rounds, worlds=TARGET_WWPS_WORLDS):
           f"alternating rounds (default = record and event log on; lean = record=False, log_events=False)")
     print(f"    before: {rev} = {commit[:7]} (temporary git worktree)   after: {ROOT} at {head}{dirty}")
     runs = {side: {label: [] for label in SETTINGS} for side in ("before", "after")}
+    cpus = {side: {label: [] for label in SETTINGS} for side in ("before", "after")}
     previous_term = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # clean up on kill too, as on Ctrl-C
     tmp = Path(tempfile.mkdtemp(prefix="bench-before-"))
     added = False
@@ -170,6 +171,7 @@ def bench_before_after(rev, rounds, worlds=TARGET_WWPS_WORLDS):
                     if figures[label]["weeks"] != WEEKS:
                         print(f"note: {side} ran {figures[label]['weeks']} weeks, not {WEEKS}")
                     runs[side][label].append(figures[label]["run"])
+                    cpus[side][label].append(figures[label]["cpu"])
             print(f"    round {r + 1}/{rounds}: " + ", ".join(
                 f"{side} {label} {runs[side][label][-1]:.2f} s" for side in ("before", "after") for label in SETTINGS),
                 flush=True)
@@ -190,6 +192,9 @@ def bench_before_after(rev, rounds, worlds=TARGET_WWPS_WORLDS):
         verdicts.append(f"{label} {ratio:.0%} {'ok' if ratio >= TARGET_RATIO else 'MISSED'}")
         print(f"{label:>8} {rate_before:>21,.0f} {rate_after:>20,.0f} {ratio:>12.2f}x  ({before:.3f}, {after:.3f})")
     print(f"target after >= {TARGET_RATIO:.0%} of before: " + "; ".join(verdicts))
+    by_cpu = [f"{label} {min(cpus['before'][label]) / min(cpus['after'][label]):.2f}x" for label in SETTINGS]
+    print("after/before by CPU time of the run (less sensitive to other processes sharing the core): "
+          + ", ".join(by_cpu))
 
 
 def _sim_command():
