@@ -11,10 +11,17 @@ Why: the model is meant to be cheap enough to run large ensembles interactively,
 Targets: `sim run` under 3 s wall on the 2-core dev machine; >= 1,000,000 world-weeks/s on one core at
 10,000 worlds. It prints figures, it asserts nothing.
 
+With `--before REV` (REV defaults to `main`), part (a) becomes a before/after comparison instead: REV is checked out
+in a temporary `git worktree`, and the same 10,000-world, 104-week throughput (default and lean settings) is measured
+for REV and for this working tree, each in a one-core subprocess with PYTHONPATH pointing at its tree (same venv,
+same packages), in alternating rounds (best of each), so machine noise hits both alike. The table gives the
+after/before ratio against the change's target (after >= 70% of before). The worktree is removed at the end.
+
 Run from the repository root:
     .venv/bin/python benchmarks/bench_model.py              # full run, a few minutes
     .venv/bin/python benchmarks/bench_model.py --quick      # one repeat, no 100,000-world case
     .venv/bin/python benchmarks/bench_model.py --only model --repeats 5
+    .venv/bin/python benchmarks/bench_model.py --only model --before main   # before/after, 3 rounds, ~2 min
 """
 
 import os
@@ -25,7 +32,9 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUME
 
 import argparse  # noqa: E402
 import gc  # noqa: E402
+import json  # noqa: E402
 import shutil  # noqa: E402
+import signal  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -40,6 +49,7 @@ TARGET_WWPS_WORLDS = 10_000
 TARGET_RUN_SECONDS = 3.0  # `sim run` wall time
 HEAVY = ("numpy", "pandas", "mesa", "matplotlib", "pyarrow", "yaml", "rich")
 SETTINGS = {"default": {}, "lean": {"record": False, "log_events": False}}
+TARGET_RATIO = 0.70  # model 2: after >= 70% of before's throughput
 
 
 def pin_to_one_core():
@@ -84,6 +94,107 @@ def bench_model(worlds_list, repeats):
                 target = f">= {TARGET_WWPS:,}  {'ok' if rate >= TARGET_WWPS else 'MISSED'}"
             print(f"{worlds:>8,} {label:>8} {min(builds):>9.4f} {best:>9.3f} {best / WEEKS * 1e3:>9.3f} "
                   f"{rate:>14,.0f}  {target}")
+
+
+THROUGHPUT_PROBE = """
+import gc, inspect, json, sys, time
+from simulator import LeverageModel  # works for the package (simulator/model/) and old module (simulator/model.py)
+import simulator
+takes_weeks = "weeks" in inspect.signature(LeverageModel).parameters  # else its default horizon, reported back
+weeks = {{"weeks": {weeks}}} if takes_weeks else {{}}
+LeverageModel(worlds=10, seed=0, **({{"weeks": 4}} if takes_weeks else {{}})).run()  # warm up imports and caches
+figures = {{"simulator": simulator.__file__}}
+for label, options in {settings!r}.items():
+    gc.collect()
+    started = time.perf_counter()
+    model = LeverageModel(worlds={worlds}, seed={seed}, **weeks, **options)
+    built, cpu = time.perf_counter(), time.process_time()
+    model.run()
+    done, cpu = time.perf_counter(), time.process_time() - cpu
+    figures[label] = {{"build": built - started, "run": done - built, "cpu": cpu, "weeks": int(model.week)}}
+    del model
+print(json.dumps(figures))
+"""
+
+
+def _git(*args, check=True):
+    return subprocess.run(["git", "-C", str(ROOT), *args], env=ORIGINAL_ENV, capture_output=True, text=True,
+                          check=check).stdout.strip()
+
+
+def _measure_tree(tree, worlds, seed):
+    """One subprocess importing `simulator` from `tree`: {settings: {"build", "run", "cpu", "weeks"}}."""
+    env = dict(ORIGINAL_ENV, PYTHONPATH=str(tree))
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        env[var] = "1"
+    probe = THROUGHPUT_PROBE.format(weeks=WEEKS, settings=SETTINGS, worlds=worlds, seed=seed)
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tree, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"throughput probe in {tree} failed (exit {result.returncode}):\n"
+                           f"{result.stderr.strip()[-2000:]}")
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    imported = Path(figures.pop("simulator")).resolve()
+    if Path(tree).resolve() not in imported.parents:
+        raise RuntimeError(f"the probe for {tree} imported simulator from {imported}, not from that tree")
+    return figures
+
+
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def bench_before_after(rev, rounds, worlds=TARGET_WWPS_WORLDS):
+    """Throughput of REV (temporary git worktree) vs this working tree, alternating one-core subprocess rounds."""
+    try:
+        commit = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except subprocess.CalledProcessError:
+        sys.exit(f"--before {rev}: not a git revision of the repository at {ROOT}")
+    head = _git("rev-parse", "--short", "HEAD")
+    dirty = " + uncommitted changes" if _git("status", "--porcelain", "--untracked-files=no") else ""
+    print(f"\n(a) Model stepping before/after, one core, {worlds:,} worlds, {WEEKS} weeks, best of {rounds} "
+          f"alternating rounds (default = record and event log on; lean = record=False, log_events=False)")
+    print(f"    before: {rev} = {commit[:7]} (temporary git worktree)   after: {ROOT} at {head}{dirty}")
+    runs = {side: {label: [] for label in SETTINGS} for side in ("before", "after")}
+    cpus = {side: {label: [] for label in SETTINGS} for side in ("before", "after")}
+    previous_term = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # clean up on kill too, as on Ctrl-C
+    tmp = Path(tempfile.mkdtemp(prefix="bench-before-"))
+    added = False
+    try:
+        _git("worktree", "add", "--detach", str(tmp), commit)
+        added = True
+        trees = {"before": tmp, "after": ROOT}
+        for r in range(rounds):
+            order = ("before", "after") if r % 2 == 0 else ("after", "before")  # ABBA: drift hits both alike
+            for side in order:
+                figures = _measure_tree(trees[side], worlds, seed=1234 + r)
+                for label in SETTINGS:
+                    if figures[label]["weeks"] != WEEKS:
+                        print(f"note: {side} ran {figures[label]['weeks']} weeks, not {WEEKS}")
+                    runs[side][label].append(figures[label]["run"])
+                    cpus[side][label].append(figures[label]["cpu"])
+            print(f"    round {r + 1}/{rounds}: " + ", ".join(
+                f"{side} {label} {runs[side][label][-1]:.2f} s" for side in ("before", "after") for label in SETTINGS),
+                flush=True)
+    finally:
+        if added:
+            _git("worktree", "remove", "--force", str(tmp), check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
+        _git("worktree", "prune", check=False)
+        signal.signal(signal.SIGTERM, previous_term)
+
+    print(f"\n{'settings':>8} {'before world-weeks/s':>21} {'after world-weeks/s':>20} {'after/before':>13}  "
+          f"(best run s: before, after)")
+    verdicts = []
+    for label in SETTINGS:
+        before, after = min(runs["before"][label]), min(runs["after"][label])
+        rate_before, rate_after = worlds * WEEKS / before, worlds * WEEKS / after
+        ratio = rate_after / rate_before
+        verdicts.append(f"{label} {ratio:.0%} {'ok' if ratio >= TARGET_RATIO else 'MISSED'}")
+        print(f"{label:>8} {rate_before:>21,.0f} {rate_after:>20,.0f} {ratio:>12.2f}x  ({before:.3f}, {after:.3f})")
+    print(f"target after >= {TARGET_RATIO:.0%} of before: " + "; ".join(verdicts))
+    by_cpu = [f"{label} {min(cpus['before'][label]) / min(cpus['after'][label]):.2f}x" for label in SETTINGS]
+    print("after/before by CPU time of the run (less sensitive to other processes sharing the core): "
+          + ", ".join(by_cpu))
 
 
 def _sim_command():
@@ -148,6 +259,10 @@ def main():
     parser.add_argument("--quick", action="store_true", help="one repeat and no 100,000-world case")
     parser.add_argument("--worlds", type=int, nargs="+", help="world counts for (a) (default 1 100 10000 100000)")
     parser.add_argument("--only", choices=("model", "cli", "imports"), help="run only one part")
+    parser.add_argument("--before", nargs="?", const="main", metavar="REV",
+                        help="part (a) compares this git revision (default main), checked out in a temporary "
+                             "worktree, with the working tree at 10,000 worlds, in --repeats alternating rounds "
+                             "(2 with --quick); --worlds WORLDS changes the 10,000")
     args = parser.parse_args()
     repeats = 1 if args.quick else max(1, args.repeats)
     worlds = args.worlds or ([1, 100, 10_000] if args.quick else [1, 100, 10_000, 100_000])
@@ -156,8 +271,14 @@ def main():
     if args.only in (None, "model"):
         cpus = pin_to_one_core()
         print("pinned to one core" if cpus is not None else "note: could not pin to one core on this platform")
-        bench_model(worlds, repeats)
-        unpin(cpus)
+        try:
+            if args.before:
+                bench_before_after(args.before, rounds=2 if args.quick else max(2, args.repeats),
+                                   worlds=args.worlds[0] if args.worlds else TARGET_WWPS_WORLDS)
+            else:
+                bench_model(worlds, repeats)
+        finally:
+            unpin(cpus)
     if args.only in (None, "cli"):
         bench_cli(repeats)
     if args.only in (None, "imports"):
