@@ -80,18 +80,20 @@ FOLLOW_THROUGH = {"auto": -1, "never": 0, "always": 1}
 
 
 def threaten(model, mask, opts, week):
+    if opts["lever"] == "us_retaliation":  # a declared posture: the US keeps it declared for `weeks`
+        model.constraints.force("us.deterrence", "declare", mask, week + opts["weeks"])
+        return
     model.threats.issue(model, opts["lever"], mask, opts["weeks"], week, FOLLOW_THROUGH[opts["follow_through"]])
 
 
 def execute_threat(model, mask, opts, week):
-    from .threats import EXECUTE, LEVERS
+    from .threats import EXECUTE, affront
 
     lever = opts["lever"]
     EXECUTE[lever](model, mask, week)
     model.threats.learn(model, lever, mask & model.threats.active[lever], True)
     model.threats.withdraw(lever, mask)
-    if LEVERS[lever].target == "iraq":
-        model.iraq.backlash(mask, model.p.iraq_coercion_backlash)
+    affront(model, lever, mask, model.p.iraq_coercion_backlash, week)
 
 
 def declare_deterrence(model, mask, opts, week):
@@ -111,6 +113,8 @@ def targeted_killing(model, mask, opts, week):
     iraq = model.iraq
     iraq.sovereignty_grievance = iraq.sovereignty_grievance + mask * opts["severity"] * (
         model.p.iraq_sovereignty_sensitivity * model.p.iraq_killing_outrage)
+    # a killing in the capital is coercion on Iraqi soil: the same nationalist backlash as a squeeze
+    iraq.backlash(mask, model.p.iraq_coercion_backlash * opts["severity"], week)
 
 
 def baghdad_militia_policy(model, mask, opts, week):

@@ -81,7 +81,7 @@ METRICS: dict[str, Metric] = {
     "iran_escalating": Metric("flag", "1 while Iran directs its proxies to escalate",
                               lambda m: (m.iran.direction == 2).astype(float)),
     "militias_suspended": Metric("share of factions", "Share of militia factions that have suspended their campaign",
-                                 lambda m: np.mean([f.suspended(m.week + 1) for f in m.factions], axis=0)),
+                                 lambda m: np.mean([f.suspended(m.week) for f in m.factions], axis=0)),
     "iraq_inclusion": Metric("index 0-1", "The militias' inclusion in power and patronage in Baghdad",
                              lambda m: m.iraq.inclusion),
     "iraq_nationalism": Metric("index", "Nationalist backlash in Baghdad against coercion (decaying)",

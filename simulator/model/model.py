@@ -146,6 +146,8 @@ class LeverageModel(mesa.Model):
         self.escalation = np.broadcast_to(np.asarray(self.p.world_escalation_initial, dtype=float),
                                           (self.worlds,)).copy()
         self.threats.refresh(self)
+        for faction in self.factions:  # a suspension in force at the start is measured from the drive at week 0
+            faction.drive_at_suspension = np.where(faction.suspended(0), faction.motivation(), np.nan)
         energy.balance_power(self, 0)  # week 0 shows the January power situation and revenue
         self.iran.revenue_from_iraq = energy.iran_revenue(self, energy.weekly_payment(self)[2])
 

@@ -134,8 +134,7 @@ class Threats:
         self.active[lever] = self.active[lever] | new
         self.deadline[lever] = np.where(new, week + weeks, self.deadline[lever])
         model.log.record(week, new, LEVERS[lever].holder, f"threat.{lever}", LEVERS[lever].threat)
-        if LEVERS[lever].target == "iraq":
-            model.iraq.backlash(new, model.p.iraq_threat_backlash)
+        affront(model, lever, new, model.p.iraq_threat_backlash, week)
 
     def withdraw(self, lever: str, mask: np.ndarray) -> None:
         self.active[lever] = self.active[lever] & ~mask
@@ -160,8 +159,7 @@ class Threats:
                 if carried.any():
                     EXECUTE[lever](model, carried, week)
                     model.log.record(week, carried, text.holder, f"executed.{lever}", text.executed)
-                    if text.target == "iraq":
-                        model.iraq.backlash(carried, model.p.iraq_coercion_backlash)
+                    affront(model, lever, carried, model.p.iraq_coercion_backlash, week)
                 self.learn(model, lever, carried, True)
                 self.learn(model, lever, abandoned, False)
                 if abandoned.any():
@@ -175,6 +173,16 @@ class Threats:
             return
         self.learn(model, "us_retaliation", declared & answered, True)
         self.learn(model, "us_retaliation", declared & ~answered, False)
+
+
+def affront(model, lever: str, mask: np.ndarray, amount: float, week: int) -> None:
+    """Coercion of Iraq brings backlash against whoever applies it: nationalism against the US, anger at Iran."""
+    if LEVERS[lever].target != "iraq":
+        return
+    if LEVERS[lever].holder == "us":
+        model.iraq.backlash(mask, amount, week)
+    else:
+        model.iraq.anger_at_iran = model.iraq.anger_at_iran + mask * amount
 
 
 # ---------------------------------------------------------------------------------------- demands and execution

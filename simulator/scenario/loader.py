@@ -334,7 +334,7 @@ def _options(action, given, path, src) -> dict:
             out[key] = opt.default
             continue
         value = given[key]
-        if value is None and key in ("duration", "over_weeks"):
+        if value is None and opt.default is None and key in ("duration", "over_weeks"):
             out[key] = None
         elif opt.kind is bool:
             if not isinstance(value, bool):

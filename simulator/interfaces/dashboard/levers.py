@@ -39,6 +39,14 @@ LEVERS: dict[str, Lever] = {
     "truce": Lever("Militia truce", "militia_truce",
                    "All factions hold fire and Iran restrains them for 26 weeks."),
     "escalation": Lever("Iranian escalation", "iran_escalation", "Iran directs its proxies to escalate for 26 weeks."),
+    "threaten_dollars": Lever("Threaten dollars", "threaten",
+                              "The US threatens Iraq's dollar access unless Baghdad drops a formal exit demand within "
+                              "8 weeks; at the deadline the US decides whether to carry it out.",
+                              {"lever": "us_dollars"}),
+    "timetable": Lever("Agree a timetable", "agree_timetable",
+                       "The US and Baghdad agree a phased exit: federal Iraq within a year, Erbil within two."),
+    "deterrence": Lever("Declare deterrence", "declare_deterrence",
+                        "The US declares it will answer any attack on its forces hard (a standing threat)."),
     "gaza_ceasefire": Lever("Gaza ceasefire", "gaza_ceasefire",
                             "The war in Gaza stops, removing that driver of militia motivation."),
 }

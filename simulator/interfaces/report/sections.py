@@ -585,8 +585,8 @@ def assumptions(result) -> dict:
         "Parameters come from one January 2024 news analysis of how the US and Iran squeeze each other through "
         "Iraq, a few public figures (troop numbers, exchange rates, budgets), and assumptions. The baseline is "
         "checked against only a handful of early-2024 patterns, such as a few attacks a week.",
-        "Much is left out: elections and unrest (public discontent acts only through Baghdad's fear of the dollar "
-        "cudgel), coalition politics in Baghdad, the Kurdistan Regional Government, Israel, the Gulf states, US and "
+        "Much is left out: elections and unrest (public discontent acts only through Baghdad's fear of US dollar "
+        "threats), coalition politics in Baghdad, the Kurdistan Regional Government, Israel, the Gulf states, US and "
         "Iranian domestic politics beyond US casualties, fighting in Syria, and the oil price (fixed).",
         "Leverage is read as control of chokepoints (the New York Fed account, the waiver, gas and electricity, the "
         "militias). The four leverage indices are constructed measures for comparing scenarios, not observable "

@@ -25,10 +25,13 @@ class Iran(Actor):
         dollar_risk = (1.0 - us.dollar_access) + p.iran_cudgel_risk_weight * us.cudgel_active(model.week)
         heat = model.escalation  # the intensity of the exchange of fire: war risk
         exposure = us.exposure
+        # its allies' gains in Baghdad are worth keeping: pressure on US forces endangers them, escalation doubly
+        stake = p.iran_inclusion_weight * (iraq.inclusion - p.iraq_inclusion_initial)
         self.direction = self.choose("iran.direction", [
             p.iran_lifeline_weight * dollar_risk + p.iran_war_aversion * heat,
-            p.iran_expel_weight * (p.iran_sustain_pressure + p.iran_gaza_pressure * p.world_gaza_war) * exposure,
-            p.iran_expel_weight * (0.5 + iraq.exit_pressure) * exposure
+            p.iran_expel_weight * (p.iran_sustain_pressure + p.iran_gaza_pressure * p.world_gaza_war) * exposure
+            - stake,
+            p.iran_expel_weight * (0.5 + iraq.exit_pressure) * exposure - 2.0 * stake
             - p.iran_war_aversion * (p.iran_escalation_war_cost + p.iran_escalation_heat_cost * heat)
             - p.iran_escalation_lifeline_multiple * p.iran_lifeline_weight * dollar_risk,
         ], self.direction, p.iran_rationality)

@@ -20,6 +20,7 @@ class IraqiGovernment(Actor):
         self.mobilisation = self.full(0.0)  # extra push from a scenario's formal demand
         self.mobilisation_until = self.full(0.0)
         self.nationalism = self.full(0.0)  # backlash against coercion of Iraq (decays)
+        self.last_affront = self.full(-1.0)  # the week of the latest coercion met with backlash
         self.request_weeks = self.full(0.0)  # consecutive weeks of a formal withdrawal request
         self.sovereignty_grievance = self.full(p.iraq_sovereignty_grievance_initial)
         self.anger_at_iran = self.full(p.iraq_anger_at_iran_initial)
@@ -39,10 +40,13 @@ class IraqiGovernment(Actor):
         self.negotiating = self.stance == NEGOTIATE
         self.militia_policy = self.full(0).astype(int)
 
-    def backlash(self, mask: np.ndarray, amount: float) -> None:
-        """Coercion of a sovereign government feeds nationalist mobilisation and grievance."""
-        self.nationalism = self.nationalism + mask * amount
-        self.sovereignty_grievance = self.sovereignty_grievance + mask * amount
+    def backlash(self, mask: np.ndarray, amount: float, week: int) -> None:
+        """Coercion of a sovereign government by the US feeds nationalist mobilisation and grievance, once a week
+        however many levers it uses at a time (a threat to dollars and waivers together is one affront)."""
+        new = np.asarray(mask, dtype=bool) & (self.last_affront != week)
+        self.last_affront = np.where(new, week, self.last_affront)
+        self.nationalism = self.nationalism + new * amount
+        self.sovereignty_grievance = self.sovereignty_grievance + new * amount
 
     def threat_cost(self) -> np.ndarray:
         """What standing US threats make a formal request cost: credibility x what Iraq still has to lose."""

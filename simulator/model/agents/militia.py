@@ -88,7 +88,7 @@ class MilitiaFaction(Actor):
         restrained = np.asarray(model.iran.directive) == 0
         forced = model.constraints.forced_now(self.campaign_decision, week)
         self.drive_at_suspension = np.where(suspended & np.isnan(self.drive_at_suspension), m,
-                                            self.drive_at_suspension)  # a suspension in force at the start
+                                            self.drive_at_suspension)  # a truce imposed by a scenario event
         can_suspend = m <= p.militia_suspension_threshold
         # only worlds that can suspend (or are forced to) draw; every other world continues, as its draw would say
         campaign = self.choose(self.campaign_decision, [

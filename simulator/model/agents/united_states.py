@@ -36,7 +36,7 @@ class UnitedStates(Actor):
         self.attack_memory = self.full(p.us_attack_memory_initial)
         self.strike_memory = self.full(p.us_strike_memory_initial)
         # choices (indices into choice.DECISIONS)
-        self.retaliation = self.full(1).astype(int)
+        self.retaliation = np.where(self.strike_memory > 0, 1, 0).astype(int)  # striking already, or not yet
         self.exit_response = self.full(0).astype(int)
         self.deterrence = self.full(0).astype(int)
         self.dollars = self.full(0).astype(int)

@@ -51,7 +51,7 @@ def resolve(model, week: int) -> None:
         keep = 1.0 - 1.0 / p.militia_momentum_memory_weeks
         faction.momentum = faction.momentum * keep + (faction.attacks > 0) * (1.0 - keep)
         faction.fatigue = (faction.fatigue * (1.0 - 1.0 / p.militia_fatigue_memory_weeks)
-                           + p.militia_fatigue_rate * relative + p.militia_loss_fatigue * hit / 0.04)
+                           + p.militia_fatigue_rate * relative + p.militia_loss_fatigue * us.strikes * share)
         faction.revenge = faction.revenge * (1.0 - 1.0 / p.militia_revenge_memory_weeks)
         # AR(1) drift with uniform innovations of unit variance (sqrt(12) (u - 1/2)): slow noise needs no normal
         rho = p.militia_mood_persistence
@@ -83,13 +83,13 @@ def _campaign(model, faction, week: int) -> None:
     if starting.any():
         faction.suspended_until = np.where(starting, week + model.p.militia_suspension_weeks, faction.suspended_until)
         faction.drive_at_suspension = np.where(starting, faction.drive, faction.drive_at_suspension)
-        model.log.record(week, starting, faction.name, "suspension", f"{_label(faction)} suspends its attacks on "
-                         f"US forces")
+        model.log.record(week, starting, faction.name, "suspension", f"{_label(faction)}: campaign against US "
+                         f"forces suspended")
     over = ending | (~faction.suspended(week) & ~starting)
     faction.drive_at_suspension = np.where(over, np.nan, faction.drive_at_suspension)
     if ending.any():
         faction.suspended_until = np.where(ending, week, faction.suspended_until)
-        model.log.record(week, ending, faction.name, "suspension", f"{_label(faction)} ends its suspension")
+        model.log.record(week, ending, faction.name, "suspension", f"{_label(faction)}: suspension ended")
 
 
 def _label(faction) -> str:
