@@ -145,12 +145,12 @@ def test_attack_levels_move_over_time_and_differ_between_worlds():
 
 
 def test_truce_then_gradual_resumption():
+    """After a truce, momentum has to build again: attacks ramp up over weeks instead of snapping back (and rested
+    factions then overshoot for a while before fatigue sets in again)."""
     m = run_scenario("truce")
     attacks = np.median(series(m, "attacks_per_week"), axis=1)
-    after = attacks[31:36].mean()
-    later = attacks[50:70].mean()
-    assert after < later, (
-        f"attacks right after the truce ({after:.1f}) should build back up ({later:.1f}), not snap back")
+    first, settled = attacks[31:33].mean(), attacks[36:46].mean()
+    assert first < 0.6 * settled, f"attacks right after the truce ({first:.1f}) should build up ({settled:.1f})"
 
 
 def test_inclusion_makes_factions_suspend_their_campaign_by_their_own_choice():
