@@ -206,7 +206,9 @@ def share_interval(hits, level: float = LEVEL) -> tuple[float, float, float]:
     share, z = float(hits.mean()), Z[level]
     centre = (share + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return share, max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0 if share == 0.0 else max(0.0, centre - half)  # exact ends where every world agrees (no rounding)
+    high = 1.0 if share == 1.0 else min(1.0, centre + half)
+    return share, low, high
 
 
 def band(values) -> tuple[float, float, float]:
