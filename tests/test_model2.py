@@ -192,3 +192,18 @@ def test_initial_section_sets_the_starting_state(tmp_path, key):
         assert series(m, "sovereignty_grievance")[0].max() == 0.5
     else:
         assert series(m, "attacks_per_week")[1:10].mean() < 0.3, "a truce in force at the start holds"
+
+
+def test_withholding_pay_cuts_capacity_but_hands_control_to_iran():
+    withheld = run([event("baghdad_withholds_pay", 2, factions="hardline", share=1.0, duration=None)], weeks=30)
+    base = run(weeks=30)
+    kh = lambda m: series(m, "attacks_kataib_hezbollah")[3:30].mean()
+    lev = lambda m: np.median(series(m, "leverage_iran_over_iraq")[20])
+    assert lev(withheld) > lev(base), "unpaid factions answer more to Tehran"
+    assert kh(withheld) != kh(base)
+
+
+def test_an_election_campaign_raises_domestic_pressure():
+    election = run([event("us_election", 2, campaign_weeks=20)], weeks=20)
+    base = run(weeks=20)
+    assert np.median(series(election, "us_domestic_pressure")[10]) > np.median(series(base, "us_domestic_pressure")[10])

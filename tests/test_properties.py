@@ -34,7 +34,9 @@ LEVERS = [("us_withdrawal", {"over_weeks": 6, "include_syria": True}), ("revoke_
           ("mass_casualty_attack", {"casualties": 500.0}), ("targeted_killing", {"faction": "kataib_hezbollah",
                                                                                 "severity": 5.0}),
           ("baghdad_militia_policy", {"policy": "press", "duration": 10}),
-          ("us_administration", {"posture": "maximum_pressure"})]
+          ("us_administration", {"posture": "maximum_pressure"}),
+          ("baghdad_withholds_pay", {"factions": "hardline", "share": 1.0, "duration": 10}),
+          ("us_election", {"campaign_weeks": 8})]
 
 
 @st.composite

@@ -121,6 +121,20 @@ def baghdad_militia_policy(model, mask, opts, week):
     model.constraints.force("iraq.militia_policy", opts["policy"], mask, _until(week, opts))
 
 
+def baghdad_withholds_pay(model, mask, opts, week):
+    names = ("kataib_hezbollah", "hardline_allies") if opts["factions"] == "hardline" else (opts["factions"],)
+    until = _until(week, opts)
+    for faction in model.factions:
+        if faction.name in names:
+            faction.withheld = _where(mask, opts["share"], faction.withheld)
+            faction.withheld_until = _where(mask, until, faction.withheld_until)
+
+
+def us_election(model, mask, opts, week):
+    us = model.us
+    us.campaign_until = _where(mask, week + opts["campaign_weeks"], us.campaign_until)
+
+
 def us_administration(model, mask, opts, week):
     model.set_parameter("us_administration_posture", 1.0 if opts["posture"] == "maximum_pressure" else 0.0, mask)
 
@@ -249,6 +263,15 @@ ACTIONS: dict[str, Action] = {
     "baghdad_militia_policy": Action("Baghdad's lever over the militias: tolerate, include them in power and "
                                      "patronage, or press them publicly", baghdad_militia_policy, {
         "policy": Option(str, None, choices=DECISIONS["iraq.militia_policy"]), "duration": DURATION}),
+    "baghdad_withholds_pay": Action("Baghdad's payroll lever: it withholds a share of some factions' state salaries",
+                                    baghdad_withholds_pay, {
+        "factions": Option(str, "hardline", choices=("hardline", *FACTIONS),
+                           help="the two hardline factions, or one faction"),
+        "share": Option(float, 0.5, 0.0, 1.0, help="share of their state salaries withheld"),
+        "duration": DURATION}),
+    "us_election": Action("A US election campaign: casualties weigh more in Washington until election day",
+                          us_election, {
+        "campaign_weeks": Option(int, 12, 1, 52, help="weeks from now to election day")}),
     "us_administration": Action("A US administration's posture toward Iraq and Iran", us_administration, {
         "posture": Option(str, None, choices=("engagement", "maximum_pressure"))}),
     "revoke_waivers": Action("The US ends the waiver for Iraq's payments to Iran and does not renew it",

@@ -28,6 +28,8 @@ class MilitiaFaction(Actor):
         self.revenge = self.full(0.0)  # grievance from a commander killed (decays)
         self.mood = self.full(0.0)  # persistent random drift of the faction's drive (an AR(1) process)
         self.drive = self.full(0.0)  # the drive it decided on this week
+        self.withheld = self.full(0.0)  # share of its state salaries Baghdad withholds (payroll lever)
+        self.withheld_until = self.full(0.0)
         self.drive_at_suspension = self.full(np.nan)  # the drive when the current suspension began
         self.suspended_until = self.full(p.militia_suspended_weeks_initial)
         self.posture = np.where(self.suspended_until > 0, HOLD, 1).astype(int)  # harass unless suspended
@@ -54,9 +56,15 @@ class MilitiaFaction(Actor):
         return self.p[f"{self.prefix}_fighter_share"]
 
     @property
+    def pay(self) -> np.ndarray:
+        """Share of its state salaries the faction actually receives: real salary coverage, less what Baghdad
+        withholds from it (its payroll lever)."""
+        return self.model.iraq.salary_coverage * (1.0 - self.withheld)
+
+    @property
     def iran_control(self) -> np.ndarray:
         """Principal-agent control: Iran's sway shrinks with the share of pay the Iraqi state provides."""
-        return 1.0 - self.state_funding * self.model.iraq.salary_coverage
+        return 1.0 - self.state_funding * self.pay
 
     def suspended(self, week: int) -> np.ndarray:
         return self.suspended_until > week

@@ -33,6 +33,7 @@ class UnitedStates(Actor):
         self.casualties = self.full(0.0)
         self.extra_casualties = self.full(0.0)  # from a scenario's mass-casualty attack, counted this week
         self.casualty_memory = self.full(p.us_casualty_memory_initial)
+        self.campaign_until = self.full(0.0)  # a US election campaign runs until this week
         self.attack_memory = self.full(p.us_attack_memory_initial)
         self.strike_memory = self.full(p.us_strike_memory_initial)
         # choices (indices into choice.DECISIONS)
@@ -71,8 +72,10 @@ class UnitedStates(Actor):
 
     @property
     def domestic_pressure(self) -> np.ndarray:
-        """0-1 index of domestic pressure to leave, from decayed recent casualties."""
-        return 1.0 - np.exp(-self.casualty_memory / self.p.us_domestic_pressure_scale)
+        """0-1 index of domestic pressure to leave, from decayed recent casualties; casualties weigh more in an
+        election campaign."""
+        campaign = np.where(self.campaign_until > self.model.week, self.p.us_election_casualty_multiple, 1.0)
+        return 1.0 - np.exp(-campaign * self.casualty_memory / self.p.us_domestic_pressure_scale)
 
     def cudgel_active(self, week: int) -> np.ndarray:
         return self.cudgel_until > week

@@ -23,7 +23,8 @@ def resolve(model, week: int) -> None:
     total = np.zeros(model.worlds)
     for faction in model.factions:
         _campaign(model, faction, week)
-        funding = faction.state_funding * iraq.salary_coverage + (1.0 - faction.state_funding)
+        faction.withheld = np.where(faction.withheld_until > week, faction.withheld, 0.0)
+        funding = faction.state_funding * faction.pay + (1.0 - faction.state_funding)
         capacity = np.sqrt(funding) * growth * (1.0 - faction.degradation)
         tempo = np.where(faction.posture == 0, p.militia_tempo_hold,
                          np.where(faction.posture == 2, p.militia_tempo_escalate, 1.0))
