@@ -93,8 +93,14 @@ def find_scenario(name_or_path) -> Path:
     """A scenario file: the path itself when that file exists (it takes precedence), else the shipped scenario of
     that name; a UserError when it is neither."""
     path = Path(name_or_path)
-    if path.is_file():
-        return path
+    try:
+        if path.is_file():
+            return path
+    except OSError as err:  # e.g. a name too long for the system
+        from .scenario.yaml_source import shown_path
+
+        raise UserError(f"{shown_path(path)}: the file cannot be read ({err.strerror or err}). Expected the path of "
+                        f"a YAML file that the system accepts, or the name of a shipped scenario.") from None
     found = shipped_scenario(name_or_path)
     if found is not None:
         return found
@@ -110,6 +116,12 @@ def find_sweep(name_or_path) -> Path:
     """A sweep file: the path itself when it exists, else the shipped sweep of that name, else the path unchanged
     (the sweep loader then reports it)."""
     path = Path(name_or_path)
-    if path.is_file():
-        return path
+    try:
+        if path.is_file():
+            return path
+    except OSError as err:  # e.g. a name too long for the system
+        from .scenario.yaml_source import shown_path
+
+        raise UserError(f"{shown_path(path)}: the file cannot be read ({err.strerror or err}). Expected the path of "
+                        f"a YAML file that the system accepts, or the name of a shipped sweep.") from None
     return shipped_sweep(name_or_path) or path

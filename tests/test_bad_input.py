@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import textwrap
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,10 +36,15 @@ class Case:
     files: dict = field(default_factory=dict)  # other files to write next to the scenario
     names_file: bool = True  # does the message have to name the scenario file?
     xfail: str | None = None  # reason, for a known bug
+    raw: bytes | None = None  # bytes of bad_scenario.yaml, instead of `yaml` (binary or non-UTF-8 files)
+    seconds: float = 20.0  # the refusal must come within this many seconds
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
     path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+        return path
     path.write_text(textwrap.dedent(text).lstrip("\n").replace("{dir}", str(tmp_path)), encoding="utf-8")
     return path
 
@@ -80,6 +86,10 @@ VALID_EVENT = """
         week: 8
         options: {access: 0.3, duration: 4}
 """
+
+# 9 levels of 9 aliases: 9**9 (387 million) values once expanded, from a 1 kB file
+BILLION_LAUGHS = "name: t\nl0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9)) + "description: *l8\n"
 
 CASES = [
     # --- malformed YAML
@@ -204,6 +214,77 @@ CASES = [
         worlds: 10
         worlds: 20
         """, ["key 'worlds'", "appears twice", "line 2"], line=1),
+    # --- hostile input: bounds checked before any work, library exceptions turned into messages
+    Case("hostile-file-too-large", "name: t\n" + "# padding\n" * 110_000,
+         ["is 1,100,008 bytes", "at most 1,048,576 bytes (1 MiB)"], seconds=1.0),
+    Case("hostile-billion-laughs", BILLION_LAUGHS, ["aliases", "more than 100,000 values", "Expected at most 100,000"],
+         line=7, seconds=1.0),
+    Case("hostile-self-referencing-alias", """
+        name: t
+        events: &loop
+          - *loop
+        """, ["refers to the mapping or list that contains it", "Expected an alias"], line=2, seconds=1.0),
+    Case("hostile-nesting-too-deep", "name: t\ndescription: " + "[" * 5000 + "]" * 5000 + "\n",
+         ["more than 50 levels deep", "Expected at most 50 levels"], line=2, seconds=2.0),
+    Case("hostile-nesting-too-deep-through-aliases", "a: &a " + "[" * 40 + "1" + "]" * 40 + "\n"
+         "b: " + "[" * 30 + "*a" + "]" * 30 + "\n",
+         ["with its aliases expanded", "more than 50 levels deep"], seconds=1.0),
+    Case("hostile-bad-explicit-int-tag", """
+        name: t
+        weeks: !!int abc
+        """, ["the value 'abc' cannot be read", "Expected a whole number, found 'abc'"], line=2),
+    Case("hostile-bad-explicit-bool-tag", "name: t\nrepeat: !!bool maybe\n",
+         ["the value 'maybe' cannot be read", "Expected true or false"], line=2),
+    Case("hostile-impossible-date", """
+        name: t
+        start_date: 2024-02-30
+        """, ["'2024-02-30' cannot be read", "Expected a real date like 2024-01-15", "found '2024-02-30'"], line=2),
+    Case("hostile-year-zero", "start_date: 0000-01-01\n", ["'0000-01-01' cannot be read", "Expected a real date"],
+         line=1),
+    Case("hostile-integer-thousands-of-digits", "name: t\nworlds: " + "9" * 5000 + "\n",
+         ["(5,000 characters) cannot be read", "Expected a whole number"], line=2, seconds=2.0),
+    Case("hostile-integer-too-large-for-a-float", f"""
+        events:
+          - action: iran_escalation
+            when: {{metric: parallel_rate, above: {"9" * 400}}}
+        """, ["key 'events[0].when.above'", "expected a number", "a whole number with 400 digits",
+              "too large"], line=3),
+    Case("hostile-integer-too-large-for-a-parameter", f"parameters:\n  us_troops_federal: {'9' * 400}\n",
+         ["key 'parameters.us_troops_federal'", "expects a finite number", "characters)"], line=2),
+    Case("hostile-nan-threshold", """
+        events:
+          - action: iran_escalation
+            when: {metric: parallel_rate, above: .nan}
+        """, ["key 'events[0].when.above'", "expected a finite number", "found nan"], line=3),
+    Case("hostile-infinite-option", """
+        events:
+          - action: restrict_dollars
+            week: 3
+            options: {access: .inf}
+        """, ["key 'events[0].options.access'", "expected a finite number from 0 to 1", "found inf"], line=4),
+    Case("hostile-infinite-parameter", "parameters:\n  us_troops_federal: -.inf\n",
+         ["key 'parameters.us_troops_federal'", "expects a finite number", "found -inf"], line=2),
+    Case("hostile-circled-digit", "weeks: \u2460\n", ["key 'weeks'", "expected a whole number", "found '\u2460'"],
+         line=1),
+    Case("hostile-superscript-digits", "name: t\nevents:\n  - {action: gaza_ceasefire, week: \"\u00b2\u00b3\"}\n",
+         ["key 'events[0].week'", "expected a whole number from 1 to 1,040", "found '\u00b2\u00b3'"], line=3),
+    Case("hostile-binary-file", None, ["binary file", "NUL byte at byte 5", "Expected a UTF-8 text file"],
+         raw=b"name:\x00\x01\x02\xff\xfe" + bytes(range(256)), line=1),
+    Case("hostile-not-utf8", None, ["line 2", "not UTF-8", "b'\\xe9", "save it as UTF-8"],
+         raw=b"name: t\ndescription: caf\xe9\n"),
+    Case("hostile-extends-binary-parent", """
+        name: child
+        extends: parent.bin
+        """, ["key 'extends'", "the parent scenario", "parent.bin", "binary file"], line=2,
+         files={"parent.bin": b"\x7fELF\x02\x01\x01\x00" + bytes(64)}),
+    Case("hostile-extends-non-utf8-parent", """
+        name: child
+        extends: parent.yaml
+        """, ["key 'extends'", "parent.yaml", "not UTF-8"], line=2, files={"parent.yaml": b"name: \xff\xfe\n"}),
+    Case("hostile-extends-chain-too-long", "extends: p1.yaml\nname: child\n",
+         ["'extends' would chain more than 20 files", "Expected a chain of at most 20 files", "p20.yaml"],
+         files={f"p{i}.yaml": f"extends: p{i + 1}.yaml\n" for i in range(1, 30)} | {"p30.yaml": "name: root\n"},
+         seconds=5.0),
     # --- files and command line
     Case("missing-scenario-file", None, ["no such file", "Expected a YAML file"]),
     Case("cli-weeks-shorter-than-event", VALID_EVENT, ["option --weeks", "'cut'", "week 8",
@@ -230,6 +311,8 @@ def params(cases):
 def prepare(tmp_path: Path, case: Case) -> Path:
     for name, text in case.files.items():
         write(tmp_path, name, text)
+    if case.raw is not None:
+        return write(tmp_path, SCENARIO, case.raw)
     return write(tmp_path, SCENARIO, case.yaml) if case.yaml is not None else tmp_path / SCENARIO
 
 
@@ -243,16 +326,25 @@ def check(tmp_path: Path, case: Case, result) -> None:
 
 
 # ------------------------------------------------------------------------------------------------- tests
+def timed(case: Case, run):
+    """`run()`, failing the test if it takes longer than the case allows (hostile input must be refused early)."""
+    start = time.perf_counter()
+    result = run()
+    elapsed = time.perf_counter() - start
+    assert elapsed < case.seconds, f"took {elapsed:.2f} s, expected under {case.seconds} s"
+    return result
+
+
 @pytest.mark.parametrize("case", params(CASES))
 def test_run_refuses_bad_input(tmp_path, monkeypatch, case):
     path = prepare(tmp_path, case)
-    check(tmp_path, case, sim(tmp_path, monkeypatch, path, *case.args))
+    check(tmp_path, case, timed(case, lambda: sim(tmp_path, monkeypatch, path, *case.args)))
 
 
 @pytest.mark.parametrize("case", params(FILE_CASES))
 def test_validate_refuses_bad_file(tmp_path, monkeypatch, case):
     path = prepare(tmp_path, case)
-    check(tmp_path, case, sim(tmp_path, monkeypatch, path, command="validate"))
+    check(tmp_path, case, timed(case, lambda: sim(tmp_path, monkeypatch, path, command="validate")))
 
 
 def test_yaml_tag_is_not_executed_even_by_the_library(tmp_path):
@@ -264,6 +356,50 @@ def test_yaml_tag_is_not_executed_even_by_the_library(tmp_path):
     with pytest.raises(UserError, match="not allowed"):
         scenario.load(path)
     assert not (tmp_path / PWNED).exists()
+
+
+@pytest.mark.parametrize("command", ["run", "validate"])
+def test_path_too_long_for_the_system_is_refused(tmp_path, monkeypatch, command):
+    """A file name longer than the system allows (OSError ENAMETOOLONG) is a UserError naming it, not a traceback."""
+    name = "n" * 300 + ".yaml"
+    result = sim(tmp_path, monkeypatch, tmp_path / name, command=command)
+    message = assert_user_error(result, "cannot be read", "Expected the path of a YAML file")
+    assert "n" * 100 + ".yaml" in message and "characters)" in message  # named, shortened in the middle
+
+
+def test_extends_path_too_long_for_the_system_is_refused(tmp_path, monkeypatch):
+    path = write(tmp_path, SCENARIO, f"name: t\nextends: {'p' * 300}.yaml\n")
+    assert_user_error(sim(tmp_path, monkeypatch, path, command="validate"), SCENARIO, "key 'extends'",
+                      "does not exist", line=2)
+
+
+SWEEP = "sweep.yaml"
+SWEEP_HEAD = f"scenario: {ROOT / 'scenarios' / 'baseline.yaml'}\ndesign: grid\n"
+BAD_SWEEPS = [
+    ("nan-in-range", "parameters:\n  iran_power_share: {range: [.nan, 0.4]}\noutcomes: [us_left_iraq]\n",
+     ["key 'parameters.iran_power_share.range'", "expected a list of finite numbers", "nan"], 4),
+    ("inf-in-values", "parameters:\n  iran_power_share: {values: [0.2, .inf]}\noutcomes: [us_left_iraq]\n",
+     ["key 'parameters.iran_power_share.values'", "expected a list of finite numbers", "inf"], 4),
+    ("huge-int-in-range", f"parameters:\n  iran_power_share: {{range: [0, {'9' * 400}]}}\n"
+                          f"outcomes: [us_left_iraq]\n",
+     ["key 'parameters.iran_power_share.range'", "expected a list of finite numbers", "characters)"], 4),
+    ("nan-threshold", "parameters:\n  iran_power_share: {range: [0.2, 0.4]}\n"
+                      "outcomes:\n  - {name: x, metric: parallel_rate, stat: ever_above, threshold: .nan}\n",
+     ["key 'outcomes[0]'", "needs a finite numeric 'threshold'", "found nan"], 6),
+    ("binary-scenario", "scenario: blob.bin\ndesign: grid\nparameters:\n  iran_power_share: {range: [0.2, 0.4]}\n"
+                        "outcomes: [us_left_iraq]\n", ["key 'scenario'", "blob.bin", "binary file"], 1),
+]
+
+
+@pytest.mark.parametrize("text, fragments, line", [pytest.param(t, f, n, id=i) for i, t, f, n in BAD_SWEEPS])
+def test_sweep_refuses_non_finite_numbers_and_unreadable_scenarios(tmp_path, monkeypatch, text, fragments, line):
+    (tmp_path / "blob.bin").write_bytes(bytes(range(256)))
+    path = write(tmp_path, SWEEP, text if text.startswith("scenario:") else SWEEP_HEAD + text)
+    start = time.perf_counter()
+    result = sim(tmp_path, monkeypatch, path, "--out", tmp_path / "out", command="sweep")
+    assert time.perf_counter() - start < 20
+    assert_user_error(result, SWEEP, *fragments, line=line)
+    assert not (tmp_path / "out").exists()
 
 
 def test_out_folder_that_exists_is_refused_and_left_untouched(tmp_path, monkeypatch):

@@ -80,8 +80,9 @@ def check_value(name: str, value, where: str, allow_outside_range: bool = False)
     p = check_name(name, where)
     try:
         arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise UserError(f"{where}: parameter {name!r} expects a number in {p.unit}, found {value!r}.") from None
+    except (TypeError, ValueError, OverflowError):
+        shown = repr(value) if len(repr(value)) <= 80 else f"{repr(value)[:60]}... ({len(repr(value)):,} characters)"
+        raise UserError(f"{where}: parameter {name!r} expects a finite number in {p.unit}, found {shown}.") from None
     if arr.ndim > 1 or not np.all(np.isfinite(arr)):
         raise UserError(f"{where}: parameter {name!r} expects a finite number in {p.unit}, found {value!r}.")
     if not allow_outside_range and (arr.min(initial=p.low) < p.low or arr.max(initial=p.high) > p.high):

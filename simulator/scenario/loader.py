@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import shipped
 from ..errors import UserError, closest
-from .yaml_source import YamlSource
+from .yaml_source import UnreadableFile, YamlSource, shown_path
 
 MAX_WORLDS = 1_000_000
 MAX_WEEKS = 1040
+MAX_EXTENDS = 20  # files in an `extends` chain, the scenario itself included
+_ASCII_INT = re.compile(r"-?[0-9]{1,19}")
 TOP_KEYS = {"name", "title", "description", "extends", "start_date", "weeks", "worlds", "seed", "initial", "parameters",
             "events"}
 EVENT_KEYS = {"name", "action", "week", "when", "options", "repeat", "every", "description"}
@@ -82,18 +86,26 @@ def load(path, _seen=()) -> Scenario:
             raise UserError(f"{src.where(('extends',))}: expected the path of another scenario file, found "
                             f"{parent_file!r}.")
         parent_path = (path.parent / parent_file)
-        if not parent_path.is_file():
+        if not is_file_path(parent_path):
             parent_path = shipped.shipped_scenario(parent_file) or parent_path
-        if not parent_path.is_file():
-            raise UserError(f"{src.where(('extends',))}: the file {parent_path} does not exist. Expected a path "
-                            f"relative to {path.parent} or the name of a shipped scenario."
-                            f"{closest(parent_file.removesuffix('.yaml'), shipped.scenario_names())}")
+        if not is_file_path(parent_path):
+            raise UserError(f"{src.where(('extends',))}: the file {shown_path(parent_path)} does not exist. Expected "
+                            f"a path relative to {path.parent} or the name of a shipped scenario."
+                            f"{closest(parent_file.removesuffix('.yaml')[:200], shipped.scenario_names())}")
         chain = _seen + (path.resolve(),)
         if parent_path.resolve() in chain:
             raise UserError(f"{src.where(('extends',))}: 'extends' forms a cycle "
                             f"({' -> '.join(p.name for p in chain)} -> {parent_path.name}). Expected a chain of files "
                             f"that ends in one without 'extends'.")
-        base = load(parent_path, _seen + (path.resolve(),))
+        if len(chain) >= MAX_EXTENDS:
+            raise UserError(f"{src.where(('extends',))}: 'extends' would chain more than {MAX_EXTENDS} files "
+                            f"({chain[0].name} -> ... -> {path.name} -> {parent_path.name}). Expected a chain of at "
+                            f"most {MAX_EXTENDS} files; merge some of them.")
+        try:
+            base = load(parent_path, chain)
+        except UnreadableFile as err:
+            raise UnreadableFile(f"{src.where(('extends',))}: the parent scenario {shown_path(parent_path)} cannot be "
+                                 f"used. {err}") from None
     else:
         base = Scenario(name=path.stem, title="", description="", path=None)
 
@@ -126,6 +138,14 @@ def _check_horizon(events, weeks: int, cli: bool = False) -> None:
 
 
 # --------------------------------------------------------------------------------------------------- helpers
+def is_file_path(path: Path) -> bool:
+    """Path.is_file, but False (not an OSError) for a path the system refuses, such as a name too long."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def read_mapping(path: Path, keys: set, what: str) -> YamlSource:
     """A YAML file that must be a mapping whose keys are all in `keys` (a scenario or a sweep file)."""
     src = YamlSource(path)
@@ -165,16 +185,27 @@ def _date(data, src, default) -> dt.date:
 
 
 def _int_in(value, low, high, where) -> int:
+    """A whole number in [low, high]: an int, an integral float, or text of ASCII digits with an optional leading
+    minus (as typed on the command line). Anything else, including non-ASCII digits, is refused."""
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer():  # False for NaN and infinity
             value = int(value)
-        elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value)
+        elif isinstance(value, str) and _ASCII_INT.fullmatch(value.strip()):
+            value = int(value.strip())
         else:
-            raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {value!r}.")
+            raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {_show(value)}.")
     if not low <= value <= high:
-        raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {value:,}.")
+        raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {_show(value)}.")
     return value
+
+
+def _show(value) -> str:
+    """`value` for a message: numbers with thousands separators, anything long cut short."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        digits = len(str(abs(value)))
+        return f"{value:,}" if digits <= 30 else f"a whole number with {digits:,} digits"
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text):,} characters)"
 
 
 class _Sub:
@@ -197,10 +228,25 @@ def _known(value, names, where: str, what: str, expected: str):
 
 def _number(value, where, low=None, high=None) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise UserError(f"{where}: expected a number, found {value!r}.")
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise UserError(f"{where}: expected a number from {low:g} to {high:g}, found {value!r}.")
-    return float(value)
+        raise UserError(f"{where}: expected a number, found {_show(value)}.")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise UserError(f"{where}: expected a number{_span(low, high)}, found {_show(value)}, too large to use."
+                        ) from None
+    if not math.isfinite(number):
+        raise UserError(f"{where}: expected a finite number{_span(low, high)}, found {value!r}.")
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise UserError(f"{where}: expected a number{_span(low, high)}, found {value!r}.")
+    return number
+
+
+def _span(low, high) -> str:
+    if low is not None and high is not None:
+        return f" from {low:g} to {high:g}"
+    if low is not None:
+        return f" of at least {low:g}"
+    return f" of at most {high:g}" if high is not None else ""
 
 
 def _list(data, key, src) -> list:

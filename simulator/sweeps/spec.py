@@ -4,11 +4,14 @@ the per-world outcomes to record. Every problem is a UserError naming the file, 
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError, closest
 from ..model.outcomes import OUTCOMES, STATS, VALUE_STATS, Outcome
+from ..scenario.loader import is_file_path
+from ..scenario.yaml_source import UnreadableFile, shown_path
 from . import designs
 
 KEYS = {"name", "description", "scenario", "design", "samples", "replications", "seed", "weeks", "parameters",
@@ -76,15 +79,19 @@ def load(path) -> SweepSpec:
     if not isinstance(base, str):
         raise UserError(f"{src.where(('scenario',))}: expected the path of a scenario file, found {base!r}.")
     base_path = path.parent / base
-    if not base_path.is_file():
+    if not is_file_path(base_path):
         from ..shipped import scenario_names, shipped_scenario
 
         base_path = shipped_scenario(base) or base_path
-    if not base_path.is_file():
+    if not is_file_path(base_path):
         raise UserError(f"{src.where(('scenario',))}: the scenario file {base_path} does not exist. Expected a path "
                         f"relative to {path.parent} or the name of a shipped scenario."
                         f"{closest(base.removesuffix('.yaml'), scenario_names())}")
-    scenario = scenarios.load(base_path)
+    try:
+        scenario = scenarios.load(base_path)
+    except UnreadableFile as err:
+        raise UnreadableFile(f"{src.where(('scenario',))}: the scenario {shown_path(base_path)} cannot be used. "
+                             f"{err}") from None
 
     design = data["design"]
     if design not in designs.METHODS:
@@ -124,6 +131,21 @@ def _int(value, low, high, where) -> int:
     return value
 
 
+def _finite(value) -> bool:
+    """A real number (not a boolean) that converts to a finite float: no NaN, no infinity, no 400-digit integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _show(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text):,} characters)"
+
+
 def _parameters(raw, design, allow, src, registry) -> dict:
     if raw == "all":
         if design == "grid":
@@ -145,10 +167,9 @@ def _parameters(raw, design, allow, src, registry) -> dict:
             raise UserError(f"{where}: expected {{range: [low, high]}} or {{values: [v1, v2, ...]}}, found {spec!r}.")
         key = next(iter(spec))
         numbers = spec[key]
-        if not isinstance(numbers, list) or not numbers or not all(
-                isinstance(v, (int, float)) and not isinstance(v, bool) for v in numbers):
-            raise UserError(f"{src.where(('parameters', str(name), key))}: expected a list of numbers, "
-                            f"found {numbers!r}.")
+        if not isinstance(numbers, list) or not numbers or not all(_finite(v) for v in numbers):
+            raise UserError(f"{src.where(('parameters', str(name), key))}: expected a list of finite numbers, "
+                            f"found {_show(numbers)}.")
         if key == "range" and (len(numbers) != 2 or numbers[0] >= numbers[1]):
             raise UserError(f"{src.where(('parameters', str(name), key))}: expected [low, high] with low < high, found "
                             f"{numbers!r}.")
@@ -193,9 +214,9 @@ def _outcomes(raw, src) -> dict:
             raise UserError(f"{src.where(('outcomes', i, 'stat'))}: unknown statistic {stat!r}."
                             f"{closest(str(stat), STATS)} Expected one of: {', '.join(STATS)}.")
         needs = stat not in VALUE_STATS
-        if needs != isinstance(threshold, (int, float)) or isinstance(threshold, bool):
-            raise UserError(f"{where}: statistic {stat!r} {'needs' if needs else 'takes no'} numeric 'threshold', "
-                            f"found {threshold!r}.")
+        if needs != (threshold is not None) or (threshold is not None and not _finite(threshold)):
+            raise UserError(f"{where}: statistic {stat!r} {'needs a finite' if needs else 'takes no'} numeric "
+                            f"'threshold', found {_show(threshold)}.")
         if not isinstance(relative, bool) or (relative and not needs):
             raise UserError(f"{src.where(('outcomes', i, 'relative'))}: expected true or false (true: the threshold is "
                             f"a multiple of the world's week-0 value; only with a threshold), found {relative!r}.")
