@@ -172,11 +172,18 @@ def _happenings(model, i: int, rows: list) -> list:
             return False
         return True
 
+    # A declared deterrence posture (a threat with no deadline) ends without a log line: its series tells when.
+    declared = _series(model, "threat_us_retaliation", i) > 0
+    dropped = [w for w in range(1, last + 1) if declared[w - 1] and not declared[w]]
+    flaps = [w for w in dropped if declared[w:w + MIN_PERSISTENCE].any()]
+
     # Persistent changes only, then what the series allow.
     kept = []
     for n, (week, actor, kind, text) in enumerate(rows):
         if kind in QUIET_KINDS:
             continue
+        if kind == "threat.us_retaliation" and any(week - MIN_PERSISTENCE < w <= week for w in flaps):
+            continue  # declared again after a short lapse: the posture held
         if kind in FLAPPING_KINDS:
             later = [r[0] for r in rows[n + 1:] if r[2] == kind]
             if later and later[0] - week < MIN_PERSISTENCE:
@@ -211,6 +218,9 @@ def _happenings(model, i: int, rows: list) -> list:
             name = text.split(":")[0]
             ends.append([end, actor, "suspension", f"{name}: suspension ran out after {end - week} weeks", set()])
 
+    ends += [[w, "us", "end.us_retaliation", "The US no longer declares it will answer every attack hard", set()]
+             for w in dropped if w not in flaps]
+
     # One line per happening: a scenario event's line stands for what the actors logged because of it that week;
     # at the end of an event, what they logged is told with it.
     told = []
@@ -232,6 +242,12 @@ def _happenings(model, i: int, rows: list) -> list:
             text = end[3] + ("; " + "; ".join(r[3] for r in good) if good else "")
             out = [r for r in out if r not in merged]
             out.append([week, end[1], end[2], text])
+        complied = [r for r in out if r[2] in ("complied.us_dollars", "complied.us_waivers")]
+        if len(complied) == 2:
+            why = " and ".join(re.findall(r"credibility of the threat: ([^)]*)", " ".join(r[3] for r in complied)))
+            complied[0][3] = ("Baghdad drops its formal exit demand under the US dollar and waiver threats"
+                              + (f" (credibility of the threats: {why})" if why else ""))
+            out = [r for r in out if r is not complied[1]]
         for r in out:
             if not true_to_data(*r):
                 continue
