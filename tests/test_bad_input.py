@@ -455,3 +455,28 @@ def test_set_parameter_refuses_initial_state_parameters(tmp_path):
                    "    options: {name: us_troops_federal, value: 100}\n")
     result = CliRunner().invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 2 and "initial state" in result.output and "line 4" in result.output
+
+
+@pytest.mark.parametrize("outcomes,fragment", [
+    ("[us_left_iraq, {name: world, metric: parallel_rate, stat: max}]", "reserved"),
+    ("[us_left_iraq, us_left_iraq]", "appears twice"),
+    ("[{name: peak, metric: parallel_rate, stat: max}, {name: peak, metric: exit_pressure, stat: max}]",
+     "appears twice")])
+def test_sweep_outcome_names_must_be_unique_and_not_reserved(tmp_path, outcomes, fragment):
+    from conftest import SCENARIOS, sim
+
+    path = tmp_path / "sweep.yaml"
+    path.write_text(f"scenario: {SCENARIOS / 'baseline.yaml'}\ndesign: grid\nsamples: 2\n"
+                    f"parameters: {{iran_power_share: {{range: [0.2, 0.4]}}}}\noutcomes: {outcomes}\n")
+    result = sim("sweep", path, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and fragment in result.output and "Traceback" not in result.output, result.output
+    assert str(path) in result.output and not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_before_simulating(tmp_path):
+    from conftest import SCENARIOS, sim
+
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    result = sim("run", SCENARIOS / "baseline.yaml", "--worlds", 5, "--out", blocker / "run")
+    assert result.exit_code == 2 and "is a file" in result.output and "Traceback" not in result.output, result.output

@@ -48,6 +48,7 @@ def choose_folder(scenario_name: str, out: str | None) -> Path:
         if folder.exists():
             raise UserError(f"--out {folder}: this path already exists. Runs never overwrite earlier results; expected "
                             f"a new folder name, found an existing {'folder' if folder.is_dir() else 'file'}.")
+        _check_writable(folder)
         return folder
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = DEFAULT_ROOT / scenario_name / stamp
@@ -56,6 +57,19 @@ def choose_folder(scenario_name: str, out: str | None) -> Path:
         folder = DEFAULT_ROOT / scenario_name / f"{stamp}-{n}"
         n += 1
     return folder
+
+
+def _check_writable(folder: Path) -> None:
+    """Refuse, before anything is simulated, an output folder that could not be created."""
+    ancestor = folder.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UserError(f"--out {folder}: {ancestor} is a file, so the folder cannot be created there. Expected a new "
+                        f"folder under an existing folder.")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UserError(f"--out {folder}: the folder {ancestor} cannot be written to, so the results could not be "
+                        f"saved. Expected a folder you can write to; choose another with --out.")
 
 
 def versions() -> dict:

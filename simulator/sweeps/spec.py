@@ -17,6 +17,7 @@ from . import designs
 KEYS = {"name", "description", "scenario", "design", "samples", "replications", "seed", "weeks", "parameters",
         "outcomes", "timeseries", "chunk_worlds", "allow_outside_range"}
 MAX_WORLDS = 100_000_000
+RESERVED_COLUMNS = ("world", "point", "replication")  # the columns every chunk of results has
 DEFAULT_CHUNK_WORLDS = 10_000
 
 
@@ -197,6 +198,13 @@ def _outcomes(raw, src) -> dict:
     out = {}
     for i, item in enumerate(raw):
         where = src.where(("outcomes", i))
+        name = item if isinstance(item, str) else item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str) and name in RESERVED_COLUMNS:
+            raise UserError(f"{where}: the outcome name {name!r} is reserved for a column of every results table "
+                            f"({', '.join(RESERVED_COLUMNS)}); expected another name, found {name!r}.")
+        if isinstance(name, str) and name in out:
+            raise UserError(f"{where}: the outcome {name!r} appears twice; expected each outcome name once, so no "
+                            f"result silently overwrites another.")
         if isinstance(item, str):
             if item not in OUTCOMES:
                 raise UserError(f"{where}: unknown named outcome {item!r}.{closest(item, OUTCOMES)} Expected one of: "
