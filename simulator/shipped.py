@@ -89,18 +89,25 @@ def shipped_sweep(name) -> Path | None:
     return _lookup(name, sweeps_dir(), "configs/sweeps/")
 
 
-def find_scenario(name_or_path) -> Path:
-    """A scenario file: the path itself when that file exists (it takes precedence), else the shipped scenario of
-    that name; a UserError when it is neither."""
+def _existing_file(name_or_path, what: str) -> Path | None:
+    """The path when a file is there (it takes precedence over a shipped name), else None; a UserError when the
+    system refuses the path itself (e.g. a name too long)."""
     path = Path(name_or_path)
     try:
-        if path.is_file():
-            return path
-    except OSError as err:  # e.g. a name too long for the system
+        return path if path.is_file() else None
+    except OSError as err:
         from .scenario.yaml_source import shown_path
 
         raise UserError(f"{shown_path(path)}: the file cannot be read ({err.strerror or err}). Expected the path of "
-                        f"a YAML file that the system accepts, or the name of a shipped scenario.") from None
+                        f"a YAML file that the system accepts, or the name of a shipped {what}.") from None
+
+
+def find_scenario(name_or_path) -> Path:
+    """A scenario file: the path itself when that file exists (it takes precedence), else the shipped scenario of
+    that name; a UserError when it is neither."""
+    path = _existing_file(name_or_path, "scenario")
+    if path is not None:
+        return path
     found = shipped_scenario(name_or_path)
     if found is not None:
         return found
@@ -115,13 +122,4 @@ def find_scenario(name_or_path) -> Path:
 def find_sweep(name_or_path) -> Path:
     """A sweep file: the path itself when it exists, else the shipped sweep of that name, else the path unchanged
     (the sweep loader then reports it)."""
-    path = Path(name_or_path)
-    try:
-        if path.is_file():
-            return path
-    except OSError as err:  # e.g. a name too long for the system
-        from .scenario.yaml_source import shown_path
-
-        raise UserError(f"{shown_path(path)}: the file cannot be read ({err.strerror or err}). Expected the path of "
-                        f"a YAML file that the system accepts, or the name of a shipped sweep.") from None
-    return shipped_sweep(name_or_path) or path
+    return _existing_file(name_or_path, "sweep") or shipped_sweep(name_or_path) or Path(name_or_path)

@@ -88,7 +88,7 @@ class Threats:
         p, us, iran, iraq = model.p, model.us, model.iran, model.iraq
         if lever == "us_dollars":
             cost = p.us_cudgel_self_cost * (1.0 - p.us_posture_cost_relief * p.us_administration_posture)
-            return p.us_reputation_value + p.us_presence_value * us.presence * 0.5 - cost
+            return p.us_reputation_value + p.us_presence_value * us.presence * p.us_presence_at_stake - cost
         if lever == "us_waivers":
             cost = p.us_waiver_self_cost * (1.0 - p.us_posture_cost_relief * p.us_administration_posture)
             return p.us_reputation_value + p.us_lapse_value * (1.0 + p.us_administration_posture) - cost
@@ -96,7 +96,8 @@ class Threats:
             return us.retaliation_utility_gap()
         if lever == "iran_energy":
             pressure = p.iran_arrears_sensitivity * (iran.arrears / p.iran_arrears_tolerance_busd - 1.0)
-            return p.iran_reputation_value + pressure - p.iran_lifeline_weight * p.iran_cut_fraction * 0.5
+            loss = p.iran_lifeline_weight * p.iran_cut_fraction * p.iran_cut_revenue_loss
+            return p.iran_reputation_value + pressure - loss
         if lever == "iran_proxies":
             return (p.iran_reputation_value + p.iran_expel_weight * (0.5 + iraq.exit_pressure) * us.presence
                     - p.iran_war_aversion * (p.iran_escalation_war_cost + p.iran_escalation_heat_cost

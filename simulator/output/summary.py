@@ -6,8 +6,6 @@ Both come from the outcome vocabulary (simulator/model/outcomes.py): a metric's 
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..model import outcomes as vocabulary
 from ..model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
 from ..model.units import fmt, fmt_band
@@ -77,8 +75,3 @@ def text_table(model, summary: dict) -> str:
             out.append(f"  {fmt(entry['share'], 'share of worlds'):>5} {interval:<11} {entry['description']}")
     return "\n".join(out)
 
-
-def share(summary: dict, name: str) -> float:
-    """The share of worlds of an event outcome in a summary (NaN if absent)."""
-    entry = summary["outcomes"].get(name, {})
-    return float(entry.get("share", np.nan))

@@ -258,20 +258,27 @@ def _list(data, key, src) -> list:
     return value
 
 
-def _parameters(data, src) -> dict:
+def _number_section(data, src, key: str, example: str, resolve=None) -> dict:
+    """A mapping of registry names to numbers (`parameters:`, or `initial:` whose names `resolve` maps to initial-state
+    parameters), each value checked against the registry."""
     from ..model.parameters import check_value
 
-    values = data.get("parameters") or {}
+    values = data.get(key) or {}
     if not isinstance(values, dict):
-        raise UserError(f"{src.where(('parameters',))}: expected a mapping of parameter names to numbers, found "
+        raise UserError(f"{src.where((key,))}: expected a mapping of names to numbers, such as {example}, found "
                         f"{values!r}.")
     out = {}
     for name, value in values.items():
-        where = src.where(("parameters", name))
+        where = src.where((key, name))
+        target = str(name) if resolve is None else resolve(name, where)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise UserError(f"{where}: parameter {name!r} expects a number, found {value!r}.")
-        out[name] = check_value(str(name), value, where)
+        out[target] = check_value(target, value, where)
     return out
+
+
+def _parameters(data, src) -> dict:
+    return _number_section(data, src, "parameters", "{iran_power_share: 0.3}")
 
 
 def initial_state_names() -> dict[str, str]:
@@ -289,21 +296,12 @@ def initial_state_names() -> dict[str, str]:
 
 def _initial(data, src) -> dict:
     """The `initial:` section: the state at the start date (troops per location, grievance, a truce in force ...)."""
-    from ..model.parameters import check_value
-
-    values = data.get("initial") or {}
-    if not isinstance(values, dict):
-        raise UserError(f"{src.where(('initial',))}: expected a mapping of state variables to numbers, such as "
-                        f"{{us_troops_federal: 1000, militia_suspended_weeks: 20}}, found {values!r}.")
     names = initial_state_names()
-    out = {}
-    for key, value in values.items():
-        where = src.where(("initial", key))
-        name = _known(key, names, where, "initial state variable", "one of (docs/scenarios.md)")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise UserError(f"{where}: {key!r} expects a number, found {value!r}.")
-        out[names[name]] = check_value(names[name], value, where)
-    return out
+
+    def resolve(key, where):
+        return names[_known(key, names, where, "initial state variable", "one of (docs/scenarios.md)")]
+
+    return _number_section(data, src, "initial", "{us_troops_federal: 1000, militia_suspended_weeks: 20}", resolve)
 
 
 def _event(raw, i, src):

@@ -3,6 +3,8 @@ can threaten to cut or cut."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from .base import Actor
 
 
@@ -39,6 +41,6 @@ class Iran(Actor):
         threatening = model.threats.active["iran_energy"]
         self.supply = self.choose("iran.supply", [
             0.0,
-            pressure + p.iran_reputation_value * 0.5 - 1e9 * threatening,  # a threat already stands: no second one
-            pressure - p.iran_lifeline_weight * p.iran_cut_fraction * 0.5,
+            np.where(threatening, -np.inf, pressure + p.iran_threat_value),  # one threat at a time
+            pressure - p.iran_lifeline_weight * p.iran_cut_fraction * p.iran_cut_revenue_loss,
         ], self.supply, p.iran_rationality)
