@@ -14,9 +14,37 @@ SHARE_UNITS = frozenset({"share", "share of normal", "share of supply", "share o
 WHOLE_UNITS = frozenset({"troops", "fighters", "people", "IQD per USD", "week", "worlds", "attacks", "strikes"})
 MISSING = "n/a"
 
+# The smallest span a chart's value axis gives a unit, so that noise is not drawn as drama: a share always spans
+# 0-100% (never 99.0-100.0%), an index 0-1 the whole index, a count at least a few. Units not listed get no minimum.
+MIN_SPAN = {
+    **dict.fromkeys(SHARE_UNITS, 1.0), "index 0-1": 1.0, "index": 0.5,
+    "troops": 1000.0, "fighters": 20_000.0, "people": 10.0, "IQD per USD": 200.0,
+    "attacks per week": 4.0, "strikes per week": 4.0, "casualties per week": 4.0,
+    "USD bn per year": 5.0, "USD bn": 2.0, "GW": 5.0,
+}
+
 
 def is_share(unit: str) -> bool:
     return unit in SHARE_UNITS
+
+
+def is_count(unit: str) -> bool:
+    """Whole things (troops, attacks per week, ...): their axes get whole-number ticks."""
+    return unit in WHOLE_UNITS or unit.split(" per ")[0] in WHOLE_UNITS | {"casualties"}
+
+
+def value_range(low: float, high: float, unit: str) -> tuple[float, float]:
+    """The range a chart's value axis shows for data from `low` to `high`: at least the unit's MIN_SPAN, centred on
+    the data, but never below 0 for data that is not negative nor above 1 for shares and 0-1 indices within it."""
+    span = MIN_SPAN.get(unit, 0.0)
+    if high - low >= span:
+        return low, high
+    bottom, top = (low + high - span) / 2, (low + high + span) / 2
+    if low >= 0 > bottom:
+        bottom, top = 0.0, span
+    if (is_share(unit) or unit == "index 0-1") and high <= 1 < top:
+        bottom, top = max(1.0 - span, 0.0), 1.0
+    return bottom, top
 
 
 def fmt(value, unit: str = "", signed: bool = False) -> str:

@@ -24,20 +24,51 @@ def quantiles(series: np.ndarray, start: int = 0) -> tuple[np.ndarray, np.ndarra
     return np.arange(start, len(series)), np.quantile(series[start:], QUANTILES, axis=1)
 
 
-def draw_band(ax, x, q, color: str = "C0", label: str | None = None, index: int = 0) -> None:
-    """Median with bands on `ax`. Without a label (one scenario): 5-95% and 25-75% bands and the median, each in the
-    legend. With a label (one of several scenarios): a light 5-95% band and a median in the scenario's own line
-    style, so three or more scenarios stay apart where their colours meet."""
+def draw_band(ax, x, q, color: str = "C0", label: str | None = None, index: int = 0) -> list:
+    """Median with bands on `ax`; returns the artists drawn. Without a label (one scenario): 5-95% and 25-75% bands
+    and the median, each in the legend. With a label (one of several scenarios): a light 5-95% band and a median in
+    the scenario's own line style, so three or more scenarios stay apart where their colours meet."""
     q5, q25, q50, q75, q95 = q
     marker = "o" if len(x) == 1 else None
     if label is None:
-        ax.fill_between(x, q5, q95, color=color, alpha=0.15, linewidth=0, label="5-95% of worlds")
-        ax.fill_between(x, q25, q75, color=color, alpha=0.3, linewidth=0, label="25-75%")
-        ax.plot(x, q50, color=color, linewidth=1.8, label="median", marker=marker)
-    else:
-        ax.fill_between(x, q5, q95, color=color, alpha=0.12, linewidth=0)
-        ax.plot(x, q50, color=color, linewidth=1.8, linestyle=LINE_STYLES[index % len(LINE_STYLES)],
-                label=f"{label} (median, 5-95%)", marker=marker)
+        return [ax.fill_between(x, q5, q95, color=color, alpha=0.15, linewidth=0, label="5-95% of worlds"),
+                ax.fill_between(x, q25, q75, color=color, alpha=0.3, linewidth=0, label="25-75%"),
+                *ax.plot(x, q50, color=color, linewidth=1.8, label="median", marker=marker)]
+    return [ax.fill_between(x, q5, q95, color=color, alpha=0.12, linewidth=0),
+            *ax.plot(x, q50, color=color, linewidth=1.8, linestyle=LINE_STYLES[index % len(LINE_STYLES)],
+                     label=f"{label} (median, 5-95%)", marker=marker)]
+
+
+def move_band(artists: list, x, q) -> None:
+    """Give the artists of a one-scenario draw_band new data (much faster than drawing them again)."""
+    outer, inner, median = artists
+    for band, (low, high) in ((outer, (q[0], q[4])), (inner, (q[1], q[3]))):
+        band.set_verts([np.column_stack([np.concatenate([x, x[::-1]]), np.concatenate([low, high[::-1]])])])
+    median.set_data(x, q[2])
+    median.set_marker("o" if len(x) == 1 else "None")
+
+
+def value_ticks(unit: str, low: float, high: float, nbins: int = 4) -> np.ndarray:
+    """Ticks of a value axis for `unit` showing data from `low` to `high`: at least the unit's minimum span
+    (units.MIN_SPAN), whole numbers for counts; the axis ends on the first and last."""
+    from matplotlib.ticker import MaxNLocator
+
+    from ..model.units import is_count, value_range
+
+    return MaxNLocator(nbins=nbins, integer=is_count(unit)).tick_values(*value_range(float(low), float(high), unit))
+
+
+def value_axis(ax, unit: str, low: float, high: float) -> None:
+    """The value axis for `unit` showing data from `low` to `high` (see value_ticks), its tick labels formatted
+    for the unit: thousands separators, shares in %, counts as whole numbers."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    from ..model.units import fmt, is_count
+
+    ticks = value_ticks(unit, low, high)
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: fmt(value, "worlds" if is_count(unit) else unit)))
+    ax.set_ylim(ticks[0], ticks[-1])
 
 
 def date_axis(ax) -> None:

@@ -1,30 +1,40 @@
-"""The dashboard's Solara components. Each takes the current model and re-renders when Mesa's SolaraViz steps it
-(see _watch); CSS classes starting with "dash-" are stable hooks for tests."""
+"""The dashboard's Solara components. CSS classes starting with "dash-" are stable hooks for tests.
+
+The page redraws on every week stepped and every lever pulled (see watch). Only the page and the top bar watch:
+each watcher costs a redraw pass of the whole page. The components below it take the count of redraws as
+`redraw`, so that they are drawn again with it (Solara skips a component whose arguments did not change)."""
 
 from __future__ import annotations
 
 import html
+import threading
+import time
 from contextlib import nullcontext
 from functools import partial
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from ...errors import UserError
-from ...model.units import fmt
+from ...model.metrics import METRICS
+from ...model.units import fmt, fmt_band
 from . import charts, levers, stats
+from .model import ClassroomModel
 
 SHOW_PULLED = 4  # rows of the levers-pulled table
+PLAY_PAUSE_S = 0.05  # between weeks while playing: lets clicks through
 INDEX = "index 0-1"
 
-# Bumped when a lever is pulled, so that the charts and the feed redraw at once, also while paused.
-lever_pulls = solara.reactive(0)
+# Bumped on every week stepped and every lever pulled, so that everything redraws at once, also while paused.
+redraws = solara.reactive(0)
 
 
-def _watch():
-    """Re-render on every model step (Mesa's counter) and on every lever pulled."""
-    update_counter.get()
-    lever_pulls.get()
+def watch() -> int:
+    """Redraw the calling component on every week stepped and every lever pulled; returns the count of redraws."""
+    return redraws.get()
+
+
+def _redraw():
+    redraws.set(redraws.value + 1)
 
 
 def _holding_the_model(model, change, *args) -> None:
@@ -47,43 +57,81 @@ def _table(header: list[str], rows: list[list[str]], css: str) -> None:
                 classes=["dash-table", css])
 
 
+# ------------------------------------------------------------------------------------------------ the top bar
 @solara.component
-def Guide(model):
-    _watch()
-    solara.HTML(tag="div", classes=["dash-guide"], unsafe_innerHTML=(
-        f"<b>Week <span class='dash-week'>{model.week}</span> of {model.weeks}</b> "
-        f"({html.escape(model.calendar.date(model.week).isoformat())}), {model.worlds} worlds. "
-        "1. Type your predictions. 2. Set the parameter sliders on the left and press <b>Reset</b> (they act "
-        "only on Reset). 3. <b>Step</b> or <b>&#9654;</b> to play; pull levers at any time, they act at the "
-        "coming week. "
-        "4. <b>Reveal</b> the model's answers."))
+def Controls(model: solara.Reactive, setup: solara.Reactive):
+    """Week, Reset, Play/Pause and Step, in the top bar so that they stay in view.
+
+    Playing runs in a thread of its own. It stops at the horizon, on Pause, on Reset, and when the page is closed:
+    Solara then unmounts the page, and the effect's cleanup tells the thread.
+    """
+    watch()
+    playing = solara.use_reactive(False)
+    closed = solara.use_memo(threading.Event, [])
+    solara.use_effect(lambda: closed.set, [])
+
+    def step():
+        with model.value.lock:
+            model.value.step()
+            _redraw()
+
+    def play():
+        while playing.value and not closed.is_set():
+            if not model.value.running:
+                playing.set(False)
+                return
+            step()
+            time.sleep(PLAY_PAUSE_S)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def reset():
+        playing.set(False)
+        model.set(ClassroomModel(**setup.value))
+
+    m = model.value
+    with solara.Row(gap="4px", style={"align-items": "center", "background": "transparent"}):
+        _controls(m, playing, step, reset)
 
 
+def _controls(m, playing, step, reset):
+    solara.HTML(tag="div", classes=["dash-clock"], unsafe_innerHTML=(
+        f"Week <span class='dash-week'>{m.week}</span> of {m.weeks}<br>"
+        f"<small>{m.calendar.date(m.week):%d %b %Y}, {fmt(m.worlds, 'worlds')} worlds</small>"))
+    button = {"color": "white", "outlined": True, "classes": ["dash-control"]}
+    solara.Button("Reset", on_click=reset, **button)
+    solara.Button("❚❚ Pause" if playing.value else "▶ Play", on_click=lambda: playing.set(not playing.value),
+                  disabled=not m.running, **button)
+    solara.Button("Step", on_click=step, disabled=playing.value or not m.running, **button)
+
+
+# -------------------------------------------------------------------------------------------- setting up a run
 @solara.component
-def FanCharts(model):
-    _watch()
-    png = charts.fan_charts(model, lever_weeks=sorted({week for week, _ in levers.pulled(model)}))
-    with solara.Card("Fan charts: median, 25-75% and 5-95% of worlds", classes=["dash-fan-charts"], margin=0):
-        solara.Image(png, width="100%", classes=["dash-fan-image"])
+def Setup(setup: solara.Reactive, sliders: dict):
+    """The sliders that build the next run on Reset, each with its value; `sliders` from app.setup_sliders()."""
+
+    def change(name, value):
+        setup.set({**setup.value, name: value})
+
+    with solara.Card("Set up the next run", subtitle="These act when you press Reset", classes=["dash-setup"],
+                     margin=0):
+        with solara.Row(gap="24px", style={"flex-wrap": "wrap"}, classes=["dash-sliders"]):
+            for name, s in sliders.items():
+                value = setup.value[name]
+                slider = solara.SliderInt if s.whole else solara.SliderFloat
+                with solara.Column(gap="0px", style={"width": "290px"}, classes=[f"dash-setup-{name}"]):
+                    slider(f"{s.label}: {s.show(value)}", value=value, on_value=partial(change, name),
+                           min=s.low, max=s.high, step=s.step)
+                    solara.Text(s.help, classes=["dash-help"])
 
 
+# ------------------------------------------------------------------------------------------------------ levers
 @solara.component
-def LeverageMatrix(model):
-    _watch()
-    cells = stats.leverage_matrix(model)
-    with solara.Card("Leverage matrix", classes=["dash-leverage-matrix"], margin=0):
-        solara.Image(charts.leverage_matrix(model), width="100%", classes=["dash-matrix-image"])
-        _table(["who", "over whom", "median now", "5-95% of worlds"],
-               [[c.holder, c.target, fmt(c.median, INDEX), f"{fmt(c.p5, INDEX)}\u2013{fmt(c.p95, INDEX)}"]
-                for c in cells], "dash-matrix-table")
-
-
-@solara.component
-def Levers(model):
-    _watch()
+def Levers(model, redraw: int):
     access = solara.use_reactive(0.35)
     fraction = solara.use_reactive(0.7)
     message = solara.use_reactive("")
+    solara.use_effect(lambda: message.set(""), [id(model)])  # a new run (Reset) clears the last message
 
     def pull(key):
         overrides = {"restrict_dollars": {"access": access.value}, "gas_cut": {"fraction": fraction.value}}
@@ -93,49 +141,102 @@ def Levers(model):
             message.set(str(err))
             return
         message.set(f"{text}: acts from week {week}")
-        lever_pulls.set(lever_pulls.value + 1)
+        _redraw()
 
     can_pull = levers.can_pull(model)
-    with solara.Card("Levers", subtitle="Act in every world from the coming week", classes=["dash-levers"], margin=0):
+    with solara.Card("Levers", subtitle="Each acts in every world from the coming week", classes=["dash-levers"],
+                     margin=0):
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
             for key, lever in levers.LEVERS.items():
                 solara.Button(lever.label, on_click=partial(_holding_the_model, model, pull, key),
                               disabled=not can_pull, outlined=True, color="primary",
                               classes=["dash-lever", f"dash-lever-{key}"],
                               attributes={"title": lever.help})
-        with solara.Columns([1, 1]):
-            solara.SliderFloat(f"Restrict dollars to {access.value:.0%} of normal transfers", value=access.value,
+        with solara.Row(gap="24px", style={"flex-wrap": "wrap"}):
+            solara.SliderFloat(f"Restrict dollars to: {access.value:.0%} of normal transfers", value=access.value,
                                on_value=partial(_holding_the_model, model, access.set), min=0.0, max=1.0, step=0.05)
-            solara.SliderFloat(f"Iranian gas cut withholds {fraction.value:.0%} of supply", value=fraction.value,
+            solara.SliderFloat(f"Iranian gas cut withholds: {fraction.value:.0%} of supply", value=fraction.value,
                                on_value=partial(_holding_the_model, model, fraction.set), min=0.0, max=1.0, step=0.05)
         if message.value:
             solara.Text(message.value, classes=["dash-lever-message"])
-        pulled = levers.pulled(model)
-        if pulled:
-            latest = pulled[-SHOW_PULLED:]
-            _table(["from week", f"levers pulled, latest first ({len(pulled)} so far)"],
-                   [[week, text] for week, text in reversed(latest)], "dash-levers-pulled")
+
+
+# ------------------------------------------------------------------------------------------------------ charts
+LEGEND = (
+    f"<span class='dash-key' style='background:{charts.FAN_COLOR}'></span> median of the worlds "
+    f"<span class='dash-key' style='background:{charts.FAN_COLOR};opacity:0.45'></span> 25-75% of worlds "
+    f"<span class='dash-key' style='background:{charts.FAN_COLOR};opacity:0.18'></span> 5-95% of worlds "
+    f"<span class='dash-key dash-key-lever' style='border-color:{charts.LEVER_COLOR}'></span> a lever pulled")
 
 
 @solara.component
-def EventFeed(model):
-    _watch()
+def Chart(model, name: str, dates, lever_weeks: tuple, redraw: int):
+    """One metric's fan chart, its name and unit in large type, and its value now."""
+    chart = solara.use_memo(lambda: charts.MetricChart(name), [name])
+    weeks, q = stats.fan(model, name)
+    metric = METRICS[name]
+    with solara.Card(margin=0, classes=["dash-chart", f"dash-chart-{name}"]):
+        solara.HTML(tag="div", classes=["dash-chart-title"], unsafe_innerHTML=html.escape(metric.description))
+        solara.HTML(tag="div", classes=["dash-chart-now"], unsafe_innerHTML=html.escape(
+            f"{metric.unit} · week {int(weeks[-1])}: {fmt_band(q[2, -1], q[0, -1], q[4, -1], metric.unit)}"))
+        solara.Image(chart.image(dates, weeks, q, lever_weeks), format="jpeg", width="100%",
+                     classes=["dash-chart-image"])
+
+
+@solara.component
+def Charts(model, names: list[str], title: str, lever_weeks: tuple, redraw: int):
+    dates = solara.use_memo(lambda: charts.run_dates(model), [id(model)])
+    solara.HTML(tag="h2", classes=["dash-section"], unsafe_innerHTML=html.escape(title))
+    solara.HTML(tag="div", classes=["dash-legend"], unsafe_innerHTML=LEGEND)
+    with solara.Div(classes=["dash-chart-grid"]):
+        for name in names:
+            Chart(model, name, dates, lever_weeks, redraw).key(name)
+
+
+@solara.component
+def LeverageMatrix(model, redraw: int):
+    """Who (rows) holds how much leverage over whom (columns) now: the median over worlds, green high, red low."""
+    cells = {(c.holder, c.target): c for c in stats.leverage_matrix(model)}
+    holders = list(dict.fromkeys(holder for holder, _ in cells))
+    targets = list(dict.fromkeys(target for _, target in cells))
+    rows = []
+    for holder in holders:
+        row = [f"<th>{html.escape(holder)}</th>"]
+        for target in targets:
+            c = cells.get((holder, target))
+            row.append("<td></td>" if c is None else
+                       f"<td style='background:hsl({120 * c.median:.0f},65%,82%)'>"
+                       f"<b>{fmt(c.median, INDEX)}</b><br><small>5-95%: {fmt(c.p5, INDEX)}\u2013"
+                       f"{fmt(c.p95, INDEX)}</small></td>")
+        rows.append("<tr>" + "".join(row) + "</tr>")
+    head = "<tr><th>who \u2193 over whom \u2192</th>" + "".join(f"<th>{html.escape(t)}</th>" for t in targets)
+    with solara.Card("Leverage now", subtitle="Who can still hurt whom, 0 (none) to 1; median of the worlds, "
+                     "green high, red low", classes=["dash-leverage-matrix"], margin=0):
+        solara.HTML(tag="table", classes=["dash-table", "dash-matrix-table"],
+                    unsafe_innerHTML=f"<thead>{head}</tr></thead><tbody>{''.join(rows)}</tbody>")
+
+
+# --------------------------------------------------------------------------------------------- feed and levers
+@solara.component
+def EventFeed(model, pulled: list, redraw: int):
     rows = stats.feed(model)
-    with solara.Card("Event feed: latest weeks", subtitle="Newest first; events in at least 5% of the worlds",
-                     classes=["dash-event-feed"], margin=0):
+    with solara.Card("What happened", subtitle="Latest four weeks, newest first; events in at least 5% of the "
+                     "worlds", classes=["dash-event-feed"], margin=0):
+        if pulled:
+            _table(["from week", f"levers pulled, latest first ({len(pulled)} so far)"],
+                   [[week, text] for week, text in reversed(pulled[-SHOW_PULLED:])], "dash-levers-pulled")
         if not rows:
             solara.Text("Nothing has happened yet: press Step or Play.")
             return
-        with solara.Column(style={"max-height": "460px", "overflow-y": "auto"}):
-            _table(["week", "date", "actor", "what happened", "worlds"],
-                   [[r.week, r.date, r.actor, r.description, f"{r.worlds} ({fmt(r.share, 'share of worlds')})"]
-                    for r in rows],
-                   "dash-feed-table")
+        _table(["week", "who", "what happened", "in worlds"],
+               [[r.week, r.actor.replace("_", " "), r.description,
+                 f"{fmt(r.worlds, 'worlds')} ({fmt(r.share, 'share of worlds')})"] for r in rows],
+               "dash-feed-table")
 
 
+# ------------------------------------------------------------------------------------------- predict, reveal
 @solara.component
-def Predictions(model):
-    _watch()
+def Predictions(model, redraw: int):
     guesses = solara.use_reactive({key: None for key in stats.QUESTIONS})
     revealed = solara.use_reactive(False)
     solara.use_effect(lambda: revealed.set(False), [id(model)])  # a new run (Reset) hides the answers again
@@ -149,7 +250,8 @@ def Predictions(model):
             solara.InputFloat(f"{question.label} ({question.unit})", value=guesses.value[key], optional=True,
                               on_value=partial(_holding_the_model, model, guess, key), disabled=revealed.value,
                               placeholder=question.hint, classes=[f"dash-predict-{key}"])
-        solara.Button("Hide" if revealed.value else "Reveal", color="primary", classes=["dash-reveal"],
+        solara.Button("Hide the answers" if revealed.value else "Reveal the answers", color="primary",
+                      classes=["dash-reveal"],
                       on_click=partial(_holding_the_model, model, lambda: revealed.set(not revealed.value)))
         if not revealed.value:
             return

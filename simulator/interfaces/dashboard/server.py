@@ -19,13 +19,18 @@ def serve(port: int = 8765, host: str = "127.0.0.1") -> None:
         raise UserError(f"dashboard: port must be a number from 1 to 65535, found {port!r}.")
     if not host:
         raise UserError("dashboard: host must not be empty (use 127.0.0.1 to listen on this machine only).")
-    # No usage statistics sent anywhere; set before solara reads its settings.
+    # Set before solara reads its settings: no usage statistics sent anywhere; no "This website runs on Solara"
+    # badge, which covered the bottom right of the page.
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    os.environ.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     import warnings
 
     from solara.__main__ import run
 
-    # Mesa's ComponentsView returns early when given no components (the dashboard lays out its own): harmless.
-    warnings.filterwarnings("ignore", message=r"(?s).*ComponentsView: `use_state` found despite early return")
+    # Solara warns, on the first page served over plain http to any host but "localhost", that it cannot give
+    # the session cookie SameSite=None (which needs https) and falls back to SameSite=Lax. None matters only to
+    # a page embedded in another site's iframe; the dashboard is opened directly, where Lax is the right cookie.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning,
+                            module="solara.server.starlette")
 
     run.main(args=solara_args(port, host), prog_name="sim dashboard", standalone_mode=False)

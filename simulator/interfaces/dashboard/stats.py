@@ -14,11 +14,16 @@ from ...output.bands import first_week, quantiles
 from ...output.predictions import QUESTIONS
 from .levers import ACTOR
 
-MATRIX = {  # (row: who holds the leverage, column: over whom) -> metric
-    ("US", "Iraq"): "leverage_us_over_iraq", ("US", "Iran"): "leverage_us_over_iran",
-    ("Iran", "Iraq"): "leverage_iran_over_iraq", ("Iran", "US"): "leverage_iran_over_us",
-}
-assert sorted(MATRIX.values()) == sorted(LEVERAGE_METRICS)
+ACTORS = {"us": "US", "iran": "Iran", "iraq": "Iraq"}  # names in leverage metrics -> as shown
+
+
+def _actor(code: str) -> str:
+    return ACTORS.get(code, code.replace("_", " ").capitalize())
+
+
+# (who holds the leverage, over whom) -> metric, from the leverage metrics' names ("leverage_us_over_iraq")
+MATRIX = {tuple(_actor(code) for code in name.removeprefix("leverage_").split("_over_")): name
+          for name in LEVERAGE_METRICS}
 _COUNT = re.compile(r"\s*\(\d+\)$")  # "US strikes militia targets in Iraq (3)" -> one row for all counts
 
 
@@ -34,16 +39,14 @@ class Cell(NamedTuple):
     median: float
     p5: float
     p95: float
-    history: np.ndarray  # median by week so far
 
 
 def leverage_matrix(model) -> list[Cell]:
-    """The four leverage indices now: median and 5-95% band over worlds, and the median's history."""
+    """The leverage indices now: median and 5-95% band over worlds."""
     cells = []
     for (holder, target), name in MATRIX.items():
-        series = model.recorder.series(name).astype(float)
-        p5, median, p95 = np.quantile(series[-1], [0.05, 0.5, 0.95])
-        cells.append(Cell(holder, target, name, float(median), float(p5), float(p95), np.median(series, axis=1)))
+        p5, median, p95 = np.quantile(model.recorder.series(name)[-1].astype(float), [0.05, 0.5, 0.95])
+        cells.append(Cell(holder, target, name, float(median), float(p5), float(p95)))
     return cells
 
 
