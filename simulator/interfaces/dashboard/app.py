@@ -94,9 +94,12 @@ CSS = """
 
 
 @solara.component
-def Dashboard(model, setup, sliders):
+def Dashboard(model, setup, sliders, redraw: int):
     """The main area, in the order of a lesson: predict, set up, play and pull levers, watch, reveal."""
-    redraw = c.watch()
+    # The charts are drawn just after the page is up: drawing thirteen of them for the first time takes about
+    # a second, and the page should answer before that.
+    with_charts = solara.use_reactive(False)
+    solara.use_thread(lambda: with_charts.set(True), dependencies=[])
     pulled = levers.pulled(model)
     lever_weeks = tuple(sorted({week for week, _ in pulled}))
     with solara.Column(classes=["dash-root"], gap="12px", style={"padding": "8px"}):
@@ -106,9 +109,11 @@ def Dashboard(model, setup, sliders):
             "model's answers."))
         c.Setup(setup, sliders)
         c.Levers(model, redraw)
-        c.Charts(model, KEY_METRICS, "Key metrics", lever_weeks, redraw)
+        if with_charts.value:
+            c.Charts(model, KEY_METRICS, "Key metrics", lever_weeks, redraw)
         c.LeverageMatrix(model, redraw)
-        c.Charts(model, LEVERAGE_METRICS, "Leverage over time", lever_weeks, redraw)
+        if with_charts.value:
+            c.Charts(model, LEVERAGE_METRICS, "Leverage over time", lever_weeks, redraw)
         c.EventFeed(model, pulled, redraw)
         c.Predictions(model, redraw)
 
@@ -121,15 +126,16 @@ def Classroom(in_app_bar: bool = True):
     sliders = solara.use_memo(setup_sliders, [])
     setup = solara.use_reactive(solara.use_memo(default_setup, []))
     model = solara.use_reactive(solara.use_memo(lambda: ClassroomModel(**default_setup()), []))
+    redraw = c.watch()
     solara.Title(TITLE)
     solara.Style(CSS)
     if in_app_bar:
         with solara.AppBar():
             solara.AppBarTitle(TITLE)
-            c.Controls(model, setup)
+            c.Controls(model, setup, redraw)
     else:
-        c.Controls(model, setup)
-    Dashboard(model.value, setup, sliders)
+        c.Controls(model, setup, redraw)
+    Dashboard(model.value, setup, sliders, redraw)
 
 
 @solara.component

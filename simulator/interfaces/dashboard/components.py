@@ -1,8 +1,8 @@
 """The dashboard's Solara components. CSS classes starting with "dash-" are stable hooks for tests.
 
-The page redraws on every week stepped and every lever pulled (see watch). Only the page and the top bar watch:
-each watcher costs a redraw pass of the whole page. The components below it take the count of redraws as
-`redraw`, so that they are drawn again with it (Solara skips a component whose arguments did not change)."""
+The page redraws on every week stepped and every lever pulled (see watch). Only the page watches: each watcher
+costs a redraw pass of the whole page. The components below it take the count of redraws as `redraw`, so that
+they are drawn again with it (Solara skips a component whose arguments did not change)."""
 
 from __future__ import annotations
 
@@ -59,13 +59,12 @@ def _table(header: list[str], rows: list[list[str]], css: str) -> None:
 
 # ------------------------------------------------------------------------------------------------ the top bar
 @solara.component
-def Controls(model: solara.Reactive, setup: solara.Reactive):
+def Controls(model: solara.Reactive, setup: solara.Reactive, redraw: int):
     """Week, Reset, Play/Pause and Step, in the top bar so that they stay in view.
 
     Playing runs in a thread of its own. It stops at the horizon, on Pause, on Reset, and when the page is closed:
     Solara then unmounts the page, and the effect's cleanup tells the thread.
     """
-    watch()
     playing = solara.use_reactive(False)
     closed = solara.use_memo(threading.Event, [])
     solara.use_effect(lambda: closed.set, [])
