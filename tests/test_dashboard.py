@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -182,15 +183,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class Server(NamedTuple):
+    url: str
+    pid: int
+    log: Path
+
+
 @pytest.fixture
 def server(tmp_path):
     """The real dashboard server on a free loopback port, in its own process group; killed afterwards."""
     port = _free_port()
-    log = open(tmp_path / "server.log", "w")
+    log_path = tmp_path / "server.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen([sys.executable, "-c",
                              f"from simulator.interfaces.dashboard import serve; serve(port={port})"],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                            env={**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"})
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 90
@@ -202,9 +209,9 @@ def server(tmp_path):
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"dashboard server did not answer at {url}:\n{(tmp_path / 'server.log').read_text()}")
+                pytest.fail(f"dashboard server did not answer at {url}:\n{log_path.read_text()}")
             time.sleep(0.3)
-        yield url
+        yield Server(url, proc.pid, log_path)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -216,69 +223,151 @@ def server(tmp_path):
         log.close()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time a process (all its threads) has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_over(pid: int, seconds: float) -> float:
+    start = _cpu_seconds(pid)
+    time.sleep(seconds)
+    return _cpu_seconds(pid) - start
+
+
+# What a class sees at 1024x768 must hold on CI's loaded 2-core machine, where the browser, the server and other
+# tests share the cores; the bounds below are the issue's targets times that margin. The figures are printed.
+LOAD_MARGIN = 3
+STEP_TARGET_S = 0.3  # one week at 300 worlds, from the click to the last chart redrawn
+USABLE_TARGET_S = 3.0  # from navigation to a page that shows week 0 with Step enabled
+SHOTS = ROOT / "outputs" / "dashboard-screenshots"  # kept after the test, to look at
+
+
 def test_dashboard_in_headless_chromium(server, tmp_path):
-    """Load the page, step, pull a lever and move a slider; the plots change and the feed shows the lever."""
+    """At 1024x768: the page is usable quickly, each slider shows its value, Mesa's extra controls and Solara's
+    badge are gone, a week takes under the step target, the charts change with the weeks, a lever and a slider,
+    Reset clears every message, and a page closed while playing stops its model."""
     from playwright.sync_api import expect, sync_playwright
 
     executable = _chromium()
+    SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1600, "height": 1200})
-            page.goto(server)
-            fan, matrix = page.locator(".dash-fan-image"), page.locator(".dash-matrix-image")
+            page = browser.new_page(viewport={"width": 1024, "height": 768})
+            started = time.monotonic()
+            page.goto(server.url)
             week = page.locator(".dash-week")
-            expect(fan).to_be_visible(timeout=60_000)
-            expect(week).to_have_text("0")
             step = page.get_by_role("button", name="Step")
+            expect(week).to_have_text("0", timeout=60_000)
+            expect(step).to_be_enabled(timeout=60_000)
+            usable = time.monotonic() - started
+            charts = page.locator(".dash-chart-image")
+            expect(charts).to_have_count(len(KEY_METRICS) + len(LEVERAGE_METRICS), timeout=60_000)
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(SHOTS / "loaded.png"))
+
+            # every control in plain words with its value; nothing a class does not need; nothing covering content
+            setup = page.locator(".dash-setup")
+            for text in ("Worlds run together: 300", "Dollars the US lets Iraq draw: 100%",
+                         "Iraq's power that comes from Iran: 38%"):
+                expect(setup).to_contain_text(text)
+            expect(page.locator(".dash-levers")).to_contain_text("Restrict dollars to: 35% of normal transfers")
+            for gone in ("Use Threads", "Render Interval", "Play Interval", "This website runs on"):
+                expect(page.get_by_text(gone)).to_have_count(0)
+
+            # a week, timed from the click to the last chart's new week
+            last_chart = page.locator(f".dash-chart-{LEVERAGE_METRICS[-1]} .dash-chart-now")
 
             def step_to(n):
+                clicked = time.monotonic()
                 step.click()
-                expect(week).to_have_text(str(n), timeout=30_000)
+                expect(last_chart).to_contain_text(f"week {n}:", timeout=30_000)
+                expect(week).to_have_text(str(n))
+                return time.monotonic() - clicked
 
             page.locator(".dash-predict-mean_attacks_per_week input").fill("3")
-            for n in (1, 2, 3):
-                step_to(n)
-            page.wait_for_timeout(300)
-            fan_at_3, matrix_at_3 = fan.screenshot(), matrix.screenshot()
+            times = [step_to(n) for n in range(1, 11)]
+            step_time = float(np.median(times))
+            shown_at_10 = [charts.nth(i).get_attribute("src") for i in range(charts.count())]
+            step_to(11)
+            changed = sum(charts.nth(i).get_attribute("src") != src for i, src in enumerate(shown_at_10))
+            assert changed == len(shown_at_10), f"only {changed} of {len(shown_at_10)} charts changed over a week"
 
             page.get_by_role("button", name="Withdraw US forces").click()
-            expect(page.locator(".dash-lever-message")).to_contain_text("Withdraw US forces: acts from week 4")
-            for n in (4, 5):
-                step_to(n)
-            page.wait_for_timeout(300)
-            assert fan.screenshot() != fan_at_3, "the fan charts did not change after stepping with a lever pulled"
-            assert matrix.screenshot() != matrix_at_3, "the leverage matrix did not change"
+            message = page.locator(".dash-lever-message")
+            expect(message).to_contain_text("Withdraw US forces: acts from week 12")
+            troops = page.locator(".dash-chart-us_troops_iraq .dash-chart-image")
+            troops_before = troops.get_attribute("src")
+            step_to(12)
             expect(page.locator(".dash-feed-table")).to_contain_text("Withdraw US forces")
-            expect(page.locator(".dash-feed-table")).to_contain_text("classroom")
+            for n in range(13, 17):
+                step_to(n)
+            assert troops.get_attribute("src") != troops_before, "the troops chart did not change after a withdrawal"
+            expect(page.locator(".dash-chart-us_troops_iraq .dash-chart-now")).not_to_contain_text("2,500")
+            expect(page.locator(".dash-levers-pulled")).to_contain_text("Withdraw US forces")
+            page.locator(".dash-chart-us_troops_iraq").scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "withdrawal.png"))
 
-            slider = page.get_by_role("slider", name="US dollar access")
+            # a slider shows its new value; Reset uses it and clears every message
+            shares_at_3 = page.locator(".dash-chart-parallel_rate .dash-chart-image")
+            slider = page.get_by_role("slider", name="Dollars the US lets Iraq draw")
             slider.focus()
             for _ in range(6):
                 slider.press("ArrowLeft")
             expect(slider).to_have_attribute("aria-valuenow", "0.7")
+            expect(setup).to_contain_text("Dollars the US lets Iraq draw: 70%")
             page.get_by_role("button", name="Reset").click()
             expect(week).to_have_text("0", timeout=30_000)
+            expect(message).to_have_count(0)
             expect(page.locator(".dash-feed-table")).to_have_count(0)
+            expect(page.locator(".dash-levers-pulled")).to_have_count(0)
             for n in (1, 2, 3):
                 step_to(n)
-            page.wait_for_timeout(300)
-            assert fan.screenshot() != fan_at_3, "the same seed and week with less dollar access drew the same fans"
+            rate_less_access = shares_at_3.get_attribute("src")
+            slider.focus()
+            for _ in range(6):
+                slider.press("ArrowRight")
+            page.get_by_role("button", name="Reset").click()
+            expect(week).to_have_text("0", timeout=30_000)
+            for n in (1, 2, 3):
+                step_to(n)
+            assert shares_at_3.get_attribute("src") != rate_less_access, \
+                "the same seed and week with less dollar access drew the same exchange rate"
 
-            page.get_by_role("button", name="Reveal").click()
+            page.get_by_role("button", name="Reveal the answers").click()
             expect(page.locator(".dash-reveal-table")).to_contain_text("Attacks on US forces per week")
+            page.locator(".dash-predictions").scroll_into_view_if_needed()
+            page.screenshot(path=str(SHOTS / "revealed.png"))
 
             # A lever pulled while playing: the page keeps showing the weeks as they are played (once, the
             # browser saw nothing more until the run had ended).
-            page.get_by_role("button", name="▶").click()
-            page.wait_for_function("+document.querySelector('.dash-week').textContent >= 5", timeout=30_000)
-            page.get_by_role("button", name="Militia truce").click()
+            page.get_by_role("button", name="Play").click()
+            def played_to(n):  # the week's element is briefly replaced while the page redraws
+                page.wait_for_function(f"+document.querySelector('.dash-week')?.textContent >= {n}", timeout=30_000)
+
+            played_to(5)
+            truce = page.get_by_role("button", name="Militia truce")
+            truce.evaluate("button => button.scrollIntoView({block: 'center'})")  # not under the top bar
+            truce.click()
             pulled_at = int(week.inner_text())
-            page.wait_for_function(f"+document.querySelector('.dash-week').textContent >= {pulled_at + 3}",
-                                   timeout=30_000)
+            played_to(pulled_at + 3)
             assert int(week.inner_text()) < 90, "the page stopped showing the weeks after a lever pulled in play"
             expect(page.locator(".dash-levers-pulled")).to_contain_text("Militia truce")
-            page.get_by_role("button", name="❚❚").click()
-            page.screenshot(path=str(tmp_path / "dashboard.png"))
+
+            # A page closed while playing stops its model: the server goes from busy to idle.
+            playing_cpu = _cpu_over(server.pid, 2.0)
+            page.close()
+            time.sleep(2.0)  # the close reaches the server and the play loop sees it
+            closed_cpu = _cpu_over(server.pid, 3.0)
         finally:
             browser.close()
+    print(f"\ndashboard at 1024x768, 300 worlds: usable after {usable:.2f} s; a week takes {step_time:.3f} s "
+          f"(median of {len(times)}: {', '.join(f'{t:.2f}' for t in times)}); server CPU playing "
+          f"{playing_cpu:.2f} s in 2 s, after the page closed {closed_cpu:.2f} s in 3 s; screenshots in {SHOTS}")
+    assert playing_cpu > 0.5, f"the model did not seem to play ({playing_cpu:.2f} s of CPU in 2 s)"
+    assert closed_cpu < 0.3, f"the model kept playing after its page closed ({closed_cpu:.2f} s of CPU in 3 s)"
+    assert step_time < LOAD_MARGIN * STEP_TARGET_S, f"a week took {step_time:.2f} s (target {STEP_TARGET_S} s)"
+    assert usable < LOAD_MARGIN * USABLE_TARGET_S, f"the page took {usable:.2f} s to be usable"
+    log = server.log.read_text()
+    assert not any(word in log for word in ("Warning", "warn(", "Traceback")), f"the server printed:\n{log}"

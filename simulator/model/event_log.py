@@ -16,6 +16,10 @@ class EventLog:
         self._weeks: list[np.ndarray] = []
         self._ids: list[np.ndarray] = []
 
+    def __len__(self) -> int:
+        """The number of records so far (each one a happening in one or more worlds); it only grows."""
+        return len(self._ids)
+
     def _text_id(self, actor: str, kind: str, description: str) -> int:
         return self._texts.setdefault((actor, kind, description), len(self._texts))
 

@@ -95,7 +95,8 @@ CSS = """
 
 @solara.component
 def Dashboard(model, setup, sliders, redraw: int):
-    """The main area, in the order of a lesson: predict, set up, play and pull levers, watch, reveal."""
+    """The main area: what a class watches first (levers, charts, leverage, events), then what it sets before a
+    run (predictions, set-up)."""
     # The charts are drawn just after the page is up: drawing thirteen of them for the first time takes about
     # a second, and the page should answer before that.
     with_charts = solara.use_reactive(False)
@@ -104,18 +105,19 @@ def Dashboard(model, setup, sliders, redraw: int):
     lever_weeks = tuple(sorted({week for week, _ in pulled}))
     with solara.Column(classes=["dash-root"], gap="12px", style={"padding": "8px"}):
         solara.HTML(tag="div", classes=["dash-guide"], unsafe_innerHTML=(
-            "1. Write down your <b>predictions</b> (at the bottom). 2. <b>Set up</b> the run and press <b>Reset</b>. "
-            "3. <b>Step</b> or <b>Play</b> (top right); pull <b>levers</b> at any time. 4. <b>Reveal</b> the "
+            "1. Write down your <b>predictions</b> and <b>set up</b> the run (both at the bottom), then press "
+            "<b>Reset</b>. 2. <b>Step</b> or <b>Play</b>; pull <b>levers</b> at any time. 3. <b>Reveal</b> the "
             "model's answers."))
-        c.Setup(setup, sliders)
-        c.Levers(model, redraw)
+        c.Levers(model, levers.can_pull(model))
         if with_charts.value:
             c.Charts(model, KEY_METRICS, "Key metrics", lever_weeks, redraw)
         c.LeverageMatrix(model, redraw)
         if with_charts.value:
             c.Charts(model, LEVERAGE_METRICS, "Leverage over time", lever_weeks, redraw)
         c.EventFeed(model, pulled, redraw)
-        c.Predictions(model, redraw)
+        with solara.Columns([1, 1]):
+            c.Predictions(model, redraw)
+            c.Setup(setup, sliders)
 
 
 @solara.component

@@ -114,11 +114,11 @@ def Setup(setup: solara.Reactive, sliders: dict):
 
     with solara.Card("Set up the next run", subtitle="These act when you press Reset", classes=["dash-setup"],
                      margin=0):
-        with solara.Row(gap="24px", style={"flex-wrap": "wrap"}, classes=["dash-sliders"]):
+        with solara.Column(gap="4px", classes=["dash-sliders"]):
             for name, s in sliders.items():
                 value = setup.value[name]
                 slider = solara.SliderInt if s.whole else solara.SliderFloat
-                with solara.Column(gap="0px", style={"width": "290px"}, classes=[f"dash-setup-{name}"]):
+                with solara.Column(gap="0px", classes=[f"dash-setup-{name}"]):
                     slider(f"{s.label}: {s.show(value)}", value=value, on_value=partial(change, name),
                            min=s.low, max=s.high, step=s.step)
                     solara.Text(s.help, classes=["dash-help"])
@@ -126,7 +126,9 @@ def Setup(setup: solara.Reactive, sliders: dict):
 
 # ------------------------------------------------------------------------------------------------------ levers
 @solara.component
-def Levers(model, redraw: int):
+def Levers(model, can_pull: bool):
+    """The lever buttons and their two sliders; drawn again only when the model or whether it can be pulled
+    changes (not every week)."""
     access = solara.use_reactive(0.35)
     fraction = solara.use_reactive(0.7)
     message = solara.use_reactive("")
@@ -142,7 +144,6 @@ def Levers(model, redraw: int):
         message.set(f"{text}: acts from week {week}")
         _redraw()
 
-    can_pull = levers.can_pull(model)
     with solara.Card("Levers", subtitle="Each acts in every world from the coming week", classes=["dash-levers"],
                      margin=0):
         with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
@@ -244,7 +245,7 @@ def Predictions(model, redraw: int):
         guesses.set({**guesses.value, key: value})
 
     with solara.Card("Predict, then reveal", classes=["dash-predictions"], margin=0), solara.Column(gap="6px"):
-        solara.Text("Before playing, write down what you expect by the end of the run.")
+        solara.Text("Before playing, write down what you expect by the end of the run (week 104).")
         for key, question in stats.QUESTIONS.items():
             solara.InputFloat(f"{question.label} ({question.unit})", value=guesses.value[key], optional=True,
                               on_value=partial(_holding_the_model, model, guess, key), disabled=revealed.value,

@@ -2,7 +2,8 @@
 
 SolaraViz re-creates the model on Reset as `ClassroomModel(**slider_values)` and checks the names against the
 signature, so the registry parameters pass through `**kwargs`. A lock keeps a lever pulled from the page from
-landing in the middle of a week that the play loop is stepping in another thread.
+landing in the middle of a week that the play loop is stepping in another thread. The table of events is kept
+until the log grows: the page reads it more than once a week.
 """
 
 from __future__ import annotations
@@ -19,8 +20,14 @@ DEFAULT_WEEKS = 104
 class ClassroomModel(LeverageModel):
     def __init__(self, worlds: int = DEFAULT_WORLDS, seed: int = DEFAULT_SEED, weeks: int = DEFAULT_WEEKS, **kwargs):
         self.lock = threading.RLock()
+        self._events = (None, -1)  # (table of events, length of the log it shows)
         super().__init__(worlds=int(worlds), seed=int(seed), weeks=int(weeks), **kwargs)
 
     def step(self) -> None:
         with self.lock:
             super().step()
+
+    def events_frame(self):
+        if self._events[1] != len(self.log):
+            self._events = (super().events_frame(), len(self.log))
+        return self._events[0]

@@ -66,7 +66,8 @@ def feed(model, limit: int = 30, weeks: int = 4, min_share: float = 0.05) -> lis
     if events.empty:
         return []
     recent = events[events["week"] > events["week"].max() - weeks].copy()
-    recent["what"] = recent["description"].str.replace(_COUNT, "", regex=True)
+    texts = recent["description"].unique()  # the few distinct texts, not the many rows
+    recent["what"] = recent["description"].map(dict(zip(texts, (_COUNT.sub("", t) for t in texts))))
     groups = recent.groupby(["week", "actor", "what"], sort=False)["world"].nunique().reset_index()
     groups["mine"] = groups["actor"] == ACTOR
     groups = groups[groups["mine"] | (groups["world"] >= min_share * model.worlds)]
