@@ -138,7 +138,7 @@ def test_page_renders_steps_and_pulls_a_lever_without_a_browser():
         rc.find(v.Btn, children=[label]).widget.click()
 
     def eventually(check, seconds=20):
-        """The dashboard's own handlers and its first drawing of the charts work in threads of their own."""
+        """The dashboard's own handlers work in a thread of their own: wait for their result."""
         deadline = time.monotonic() + seconds
         while True:
             try:

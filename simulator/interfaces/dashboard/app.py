@@ -17,8 +17,8 @@ import solara
 from ...model.metrics import KEY_METRICS, LEVERAGE_METRICS
 from ...model.parameters import registry
 from ...model.units import fmt
+from . import charts, levers, stats
 from . import components as c
-from . import levers
 from .model import DEFAULT_SEED, DEFAULT_WORLDS, ClassroomModel
 
 TITLE = "Leverage simulator: classroom"
@@ -93,14 +93,18 @@ CSS = """
 """
 
 
+def warm_up() -> None:
+    """Draw every chart once for a run with the sliders at their defaults, so that the first page is quick."""
+    model = ClassroomModel(**default_setup())
+    dates = charts.run_dates(model)
+    for name in KEY_METRICS + LEVERAGE_METRICS:
+        charts.chart(name).image(dates, *stats.fan(model, name))
+
+
 @solara.component
 def Dashboard(model, setup, sliders, redraw: int):
     """The main area: what a class watches first (levers, charts, leverage, events), then what it sets before a
     run (predictions, set-up)."""
-    # The charts are drawn just after the page is up: drawing thirteen of them for the first time takes about
-    # a second, and the page should answer before that.
-    with_charts = solara.use_reactive(False)
-    solara.use_thread(lambda: with_charts.set(True), dependencies=[])
     pulled = levers.pulled(model)
     lever_weeks = tuple(sorted({week for week, _ in pulled}))
     with solara.Column(classes=["dash-root"], gap="12px", style={"padding": "8px"}):
@@ -109,11 +113,9 @@ def Dashboard(model, setup, sliders, redraw: int):
             "<b>Reset</b>. 2. <b>Step</b> or <b>Play</b>; pull <b>levers</b> at any time. 3. <b>Reveal</b> the "
             "model's answers."))
         c.Levers(model, levers.can_pull(model))
-        if with_charts.value:
-            c.Charts(model, KEY_METRICS, "Key metrics", lever_weeks, redraw)
+        c.Charts(model, KEY_METRICS, "Key metrics", lever_weeks, redraw)
         c.LeverageMatrix(model, redraw)
-        if with_charts.value:
-            c.Charts(model, LEVERAGE_METRICS, "Leverage over time", lever_weeks, redraw)
+        c.Charts(model, LEVERAGE_METRICS, "Leverage over time", lever_weeks, redraw)
         c.EventFeed(model, pulled, redraw)
         with solara.Columns([1, 1]):
             c.Predictions(model, redraw)

@@ -4,13 +4,17 @@ A chart's frame (axes, ticks, the dashed lines of levers pulled) is drawn once a
 the bands are drawn over a copy of it (matplotlib's blitting). The frame is drawn again only when the value axis
 or the levers change. The value axis follows the unit (see bands.value_axis: a minimum span, whole-number ticks
 for counts) and only grows during a run, so the frame seldom changes. The x axis spans the whole run, so the fans
-grow from left to right as the class plays. Figures use matplotlib's object API (no pyplot, no global state), so
-several browser sessions can draw at once.
+grow from left to right as the class plays.
+
+Making a figure and drawing its first frame is the slow part, so there is one chart per metric for the whole server
+(`chart(name)`), shared by the browser sessions, each drawing under the chart's lock; serve() draws them all once
+before the first page. Figures use matplotlib's object API (no pyplot, no global state).
 """
 
 from __future__ import annotations
 
 import io
+import threading
 
 import numpy as np
 
@@ -32,6 +36,18 @@ def run_dates(model) -> np.ndarray:
     return date2num([model.calendar.date(week) for week in range(model.weeks + 1)])
 
 
+_CHARTS: dict = {}
+_MAKING = threading.Lock()
+
+
+def chart(name: str) -> MetricChart:
+    """The server's one chart of metric `name`."""
+    with _MAKING:
+        if name not in _CHARTS:
+            _CHARTS[name] = MetricChart(name)
+        return _CHARTS[name]
+
+
 class MetricChart:
     """The fan chart of one metric: median and 25-75% and 5-95% bands over worlds, levers as dashed lines."""
 
@@ -50,9 +66,14 @@ class MetricChart:
         self._background = None
         self._levers = []  # the dashed lines in the frame
         self._bands = []  # the artists drawn over the frame (draw_band's, then moved to each week's data)
+        self.lock = threading.Lock()
 
     def image(self, dates: np.ndarray, weeks: np.ndarray, q: np.ndarray, lever_weeks=()) -> bytes:
         """The chart of `weeks` and their quantiles `q` (from stats.fan); `dates` from run_dates(model)."""
+        with self.lock:
+            return self._image(dates, weeks, q, lever_weeks)
+
+    def _image(self, dates, weeks, q, lever_weeks) -> bytes:
         data = float(np.min(q[0])), float(np.max(q[-1]))  # only grows during a run: the history stays
         frame = (dates[0], dates[-1], tuple(value_ticks(self.unit, *data)), tuple(lever_weeks))
         if frame != self._frame:

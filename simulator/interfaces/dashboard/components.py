@@ -172,7 +172,7 @@ LEGEND = (
 @solara.component
 def Chart(model, name: str, dates, lever_weeks: tuple, redraw: int):
     """One metric's fan chart, its name and unit in large type, and its value now."""
-    chart = solara.use_memo(lambda: charts.MetricChart(name), [name])
+    chart = charts.chart(name)
     weeks, q = stats.fan(model, name)
     metric = METRICS[name]
     with solara.Card(margin=0, classes=["dash-chart", f"dash-chart-{name}"]):

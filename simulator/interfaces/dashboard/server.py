@@ -33,4 +33,7 @@ def serve(port: int = 8765, host: str = "127.0.0.1") -> None:
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https", category=UserWarning,
                             module="solara.server.starlette")
 
+    from .app import warm_up
+
+    warm_up()
     run.main(args=solara_args(port, host), prog_name="sim dashboard", standalone_mode=False)
