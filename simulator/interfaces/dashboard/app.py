@@ -76,7 +76,8 @@ CSS = """
 .dash-key { display: inline-block; width: 26px; height: 12px; margin: 0 4px 0 14px; vertical-align: middle; }
 .dash-key-lever { height: 0; border-top: 3px dashed; background: none !important; }
 .dash-chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 10px; }
-.dash-chart { padding: 6px 8px 2px 8px !important; }
+.dash-chart { padding: 8px 10px 2px 10px; background: white; border-radius: 4px;
+  box-shadow: 0 1px 3px rgba(0, 0, 0, 0.25); }
 .dash-chart-title { font-size: 19px; font-weight: bold; line-height: 1.2; }
 .dash-chart-now { font-size: 15px; color: #333; }
 .dash-table { border-collapse: collapse; width: 100%; font-size: 15px; }

@@ -175,7 +175,7 @@ def Chart(model, name: str, dates, lever_weeks: tuple, redraw: int):
     chart = charts.chart(name)
     weeks, q = stats.fan(model, name)
     metric = METRICS[name]
-    with solara.Card(margin=0, classes=["dash-chart", f"dash-chart-{name}"]):
+    with solara.Div(classes=["dash-chart", f"dash-chart-{name}"]):  # a plain box: lighter than a Card
         solara.HTML(tag="div", classes=["dash-chart-title"], unsafe_innerHTML=html.escape(metric.description))
         solara.HTML(tag="div", classes=["dash-chart-now"], unsafe_innerHTML=html.escape(
             f"{metric.unit} · week {int(weeks[-1])}: {fmt_band(q[2, -1], q[0, -1], q[4, -1], metric.unit)}"))
