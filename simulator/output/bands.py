@@ -60,7 +60,7 @@ def value_ticks(unit: str, low: float, high: float, nbins: int = 4) -> np.ndarra
 
 def value_axis(ax, unit: str, low: float, high: float) -> None:
     """The value axis for `unit` showing data from `low` to `high` (see value_ticks), its tick labels formatted
-    for the unit: thousands separators, shares in %, counts as whole numbers."""
+    for the unit: thousands separators, shares in %, counts as whole numbers; a little room beyond the end ticks."""
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     from ..model.units import fmt, is_count
@@ -68,7 +68,8 @@ def value_axis(ax, unit: str, low: float, high: float) -> None:
     ticks = value_ticks(unit, low, high)
     ax.yaxis.set_major_locator(FixedLocator(ticks))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: fmt(value, "worlds" if is_count(unit) else unit)))
-    ax.set_ylim(ticks[0], ticks[-1])
+    pad = 0.03 * (ticks[-1] - ticks[0])  # a line at the end of the axis (a share at 100%) stays off the frame
+    ax.set_ylim(ticks[0] - pad, ticks[-1] + pad)
 
 
 def date_axis(ax) -> None:

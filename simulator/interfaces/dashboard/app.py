@@ -84,6 +84,9 @@ CSS = """
 .dash-table th, .dash-table td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; }
 .dash-table th { background: #f3f5f8; }
 .dash-matrix-table td { font-size: 20px; text-align: center; }
+.dash-matrix-table th:first-child { width: 20%; }
+.dash-predictions .v-label { font-size: 17px !important; }
+.dash-predictions input { font-size: 18px !important; }
 .dash-matrix-table td small { font-size: 13px; }
 .dash-lever-message { font-size: 16px; font-weight: bold; }
 .v-input__slider .v-input__slot { flex-wrap: wrap; }

@@ -229,7 +229,7 @@ def EventFeed(model, pulled: list, redraw: int):
             solara.Text("Nothing has happened yet: press Step or Play.")
             return
         _table(["week", "who", "what happened", "in worlds"],
-               [[r.week, r.actor.replace("_", " "), r.description,
+               [[r.week, stats.actor(r.actor), r.description,
                  f"{fmt(r.worlds, 'worlds')} ({fmt(r.share, 'share of worlds')})"] for r in rows],
                "dash-feed-table")
 

@@ -14,15 +14,16 @@ from ...output.bands import first_week, quantiles
 from ...output.predictions import QUESTIONS
 from .levers import ACTOR
 
-ACTORS = {"us": "US", "iran": "Iran", "iraq": "Iraq"}  # names in leverage metrics -> as shown
+ACTORS = {"us": "US", "iran": "Iran", "iraq": "Iraq", "kataib_hezbollah": "Kata'ib Hezbollah"}  # names in code
 
 
-def _actor(code: str) -> str:
+def actor(code: str) -> str:
+    """An actor's name as shown: 'us' -> 'US', 'state_aligned' -> 'State aligned'."""
     return ACTORS.get(code, code.replace("_", " ").capitalize())
 
 
 # (who holds the leverage, over whom) -> metric, from the leverage metrics' names ("leverage_us_over_iraq")
-MATRIX = {tuple(_actor(code) for code in name.removeprefix("leverage_").split("_over_")): name
+MATRIX = {tuple(actor(code) for code in name.removeprefix("leverage_").split("_over_")): name
           for name in LEVERAGE_METRICS}
 _COUNT = re.compile(r"\s*\(\d+\)$")  # "US strikes militia targets in Iraq (3)" -> one row for all counts
 
