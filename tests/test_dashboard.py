@@ -21,6 +21,7 @@ from simulator.errors import UserError
 from simulator.interfaces.dashboard import levers, stats
 from simulator.model.events import ScenarioEvent
 from simulator.model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
+from simulator.model.units import MIN_SPAN
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -115,6 +116,44 @@ def test_serve_refuses_a_bad_port():
 
     with pytest.raises(UserError, match="port"):
         serve(port=70000)
+
+
+# ------------------------------------------------------------------------------------------------ value axes
+@pytest.mark.parametrize("unit, low, high, at_least", [
+    ("share", 0.99, 1.0, (0.0, 1.0)),  # salaries 99-100% of normal: no drama
+    ("index 0-1", 0.42, 0.43, (0.0, 1.0)),
+    ("troops", 2500, 2500, (2000, 3000)),
+    ("attacks per week", 0, 0.5, (0, 4)),
+    ("IQD per USD", 1500, 1510, (1400, 1600)),
+])
+def test_a_value_axis_does_not_magnify_noise(unit, low, high, at_least):
+    from simulator.output.bands import value_ticks
+
+    ticks = value_ticks(unit, low, high)
+    assert ticks[0] <= at_least[0] and ticks[-1] >= at_least[1], f"{unit}: {ticks} magnifies {low}-{high}"
+    assert ticks[-1] - ticks[0] <= 3 * MIN_SPAN[unit], f"{unit}: {ticks} is much wider than its minimum span"
+
+
+def test_every_charted_metric_has_a_minimum_span():
+    """A new metric on the dashboard needs its unit's minimum span next to the units (units.MIN_SPAN)."""
+    missing = {METRICS[name].unit for name in KEY_METRICS + LEVERAGE_METRICS} - set(MIN_SPAN)
+    assert not missing, f"add these units to MIN_SPAN in simulator/model/units.py: {sorted(missing)}"
+
+
+def test_count_axes_have_whole_ticks_with_thousands_separators_and_shares_percent():
+    from matplotlib.figure import Figure
+
+    from simulator.output.bands import value_axis
+
+    ax = Figure().subplots()
+    for unit, low, high, label in (("fighters", 160_000, 161_000, "160,000"), ("attacks per week", 0, 2.5, "2"),
+                                   ("share of demand", 0, 0.1, "50%")):
+        value_axis(ax, unit, low, high)
+        ticks = ax.yaxis.get_major_locator()()
+        labels = [ax.yaxis.get_major_formatter()(t, i) for i, t in enumerate(ticks)]
+        assert label in labels, f"{unit}: ticks read {labels}"
+        if unit != "share of demand":
+            assert all(float(t).is_integer() for t in ticks), f"{unit}: ticks {ticks} are not whole numbers"
 
 
 # ----------------------------------------------------------------------------------- the page, in-process
