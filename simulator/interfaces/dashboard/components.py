@@ -60,7 +60,7 @@ def _table(header: list[str], rows: list[list[str]], css: str) -> None:
 # ------------------------------------------------------------------------------------------------ the top bar
 @solara.component
 def Controls(model: solara.Reactive, setup: solara.Reactive, redraw: int):
-    """Week, Reset, Play/Pause and Step, in the top bar so that they stay in view.
+    """Week, Reset, Play/Pause and Step, in the top bar so that they stay in view (`redraw`: see watch).
 
     Playing runs in a thread of its own. It stops at the horizon, on Pause, on Reset, and when the page is closed:
     Solara then unmounts the page, and the effect's cleanup tells the thread.
@@ -89,19 +89,15 @@ def Controls(model: solara.Reactive, setup: solara.Reactive, redraw: int):
         model.set(ClassroomModel(**setup.value))
 
     m = model.value
-    with solara.Row(gap="4px", style={"align-items": "center", "background": "transparent"}):
-        _controls(m, playing, step, reset)
-
-
-def _controls(m, playing, step, reset):
-    solara.HTML(tag="div", classes=["dash-clock"], unsafe_innerHTML=(
-        f"Week <span class='dash-week'>{m.week}</span> of {m.weeks}<br>"
-        f"<small>{m.calendar.date(m.week):%d %b %Y}, {fmt(m.worlds, 'worlds')} worlds</small>"))
     button = {"color": "white", "outlined": True, "classes": ["dash-control"]}
-    solara.Button("Reset", on_click=reset, **button)
-    solara.Button("❚❚ Pause" if playing.value else "▶ Play", on_click=lambda: playing.set(not playing.value),
-                  disabled=not m.running, **button)
-    solara.Button("Step", on_click=step, disabled=playing.value or not m.running, **button)
+    with solara.Row(gap="4px", style={"align-items": "center", "background": "transparent"}):
+        solara.HTML(tag="div", classes=["dash-clock"], unsafe_innerHTML=(
+            f"Week <span class='dash-week'>{m.week}</span> of {m.weeks}<br>"
+            f"<small>{m.calendar.date(m.week):%d %b %Y}, {fmt(m.worlds, 'worlds')} worlds</small>"))
+        solara.Button("Reset", on_click=reset, **button)
+        solara.Button("❚❚ Pause" if playing.value else "▶ Play", on_click=lambda: playing.set(not playing.value),
+                      disabled=not m.running, **button)
+        solara.Button("Step", on_click=step, disabled=playing.value or not m.running, **button)
 
 
 # -------------------------------------------------------------------------------------------- setting up a run
