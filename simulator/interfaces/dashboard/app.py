@@ -109,6 +109,8 @@ def warm_up() -> None:
 def Dashboard(model, setup, sliders, redraw: int):
     """The main area: what a class watches first (levers, charts, leverage, events), then what it sets before a
     run (predictions, set-up)."""
+    revealed = solara.use_reactive(False)
+    solara.use_effect(lambda: revealed.set(False), [id(model)])  # a new run (Reset) hides the answers again
     pulled = levers.pulled(model)
     lever_weeks = tuple(sorted({week for week, _ in pulled}))
     with solara.Column(classes=["dash-root"], gap="12px", style={"padding": "8px"}):
@@ -122,7 +124,7 @@ def Dashboard(model, setup, sliders, redraw: int):
         c.Charts(model, LEVERAGE_METRICS, "Leverage over time", lever_weeks, redraw)
         c.EventFeed(model, pulled, redraw)
         with solara.Columns([1, 1]):
-            c.Predictions(model, redraw)
+            c.Predictions(model, revealed, redraw if revealed.value else 0)
             c.Setup(setup, sliders)
 
 

@@ -172,9 +172,9 @@ def Chart(model, name: str, dates, lever_weeks: tuple, redraw: int):
     weeks, q = stats.fan(model, name)
     metric = METRICS[name]
     with solara.Div(classes=["dash-chart", f"dash-chart-{name}"]):  # a plain box: lighter than a Card
-        solara.HTML(tag="div", classes=["dash-chart-title"], unsafe_innerHTML=html.escape(metric.description))
-        solara.HTML(tag="div", classes=["dash-chart-now"], unsafe_innerHTML=html.escape(
-            f"{metric.unit} · week {int(weeks[-1])}: {fmt_band(q[2, -1], q[0, -1], q[4, -1], metric.unit)}"))
+        now = f"{metric.unit} · week {int(weeks[-1])}: {fmt_band(q[2, -1], q[0, -1], q[4, -1], metric.unit)}"
+        solara.HTML(tag="div", unsafe_innerHTML=f"<div class='dash-chart-title'>{html.escape(metric.description)}"
+                                                f"</div><div class='dash-chart-now'>{html.escape(now)}</div>")
         solara.Image(chart.image(dates, weeks, q, lever_weeks), format="jpeg", width="100%",
                      classes=["dash-chart-image"])
 
@@ -232,16 +232,16 @@ def EventFeed(model, pulled: list, redraw: int):
 
 # ------------------------------------------------------------------------------------------- predict, reveal
 @solara.component
-def Predictions(model, redraw: int):
+def Predictions(model, revealed: solara.Reactive, redraw: int):
+    """The prediction boxes, and the model's answers once revealed (then drawn again with every week: pass the
+    count of redraws only then)."""
     guesses = solara.use_reactive({key: None for key in stats.QUESTIONS})
-    revealed = solara.use_reactive(False)
-    solara.use_effect(lambda: revealed.set(False), [id(model)])  # a new run (Reset) hides the answers again
 
     def guess(key, value):
         guesses.set({**guesses.value, key: value})
 
     with solara.Card("Predict, then reveal", classes=["dash-predictions"], margin=0), solara.Column(gap="6px"):
-        solara.Text("Before playing, write down what you expect by the end of the run (week 104).")
+        solara.Text(f"Before playing, write down what you expect by the end of the run (week {model.weeks}).")
         for key, question in stats.QUESTIONS.items():
             solara.InputFloat(f"{question.label} ({question.unit})", value=guesses.value[key], optional=True,
                               on_value=partial(_holding_the_model, model, guess, key), disabled=revealed.value,
