@@ -85,7 +85,9 @@ CSS = """
 .dash-table th { background: #f3f5f8; }
 .dash-matrix-table td { font-size: 20px; text-align: center; }
 .dash-matrix-table th:first-child { width: 20%; }
-.dash-predictions .v-label { font-size: 17px !important; }
+.dash-predictions .v-text-field { padding-top: 20px; }
+.dash-predictions .v-label { font-size: 17px !important; color: #222 !important; }
+.dash-predictions .v-label--active { transform: translateY(-24px) scale(1) !important; }
 .dash-predictions input { font-size: 18px !important; }
 .dash-matrix-table td small { font-size: 13px; }
 .dash-lever-message { font-size: 16px; font-weight: bold; }
@@ -94,6 +96,7 @@ CSS = """
   font-size: 17px; color: #222 !important; }
 .v-card__title { word-break: normal !important; font-size: 21px !important; }
 .v-card__subtitle { font-size: 15px !important; }
+.dash-root .v-card__text { font-size: 16px !important; }
 """
 
 
@@ -115,7 +118,7 @@ def Dashboard(model, setup, sliders, redraw: int):
     lever_weeks = tuple(sorted({week for week, _ in pulled}))
     with solara.Column(classes=["dash-root"], gap="12px", style={"padding": "8px"}):
         solara.HTML(tag="div", classes=["dash-guide"], unsafe_innerHTML=(
-            "1. Write down your <b>predictions</b> and <b>set up</b> the run (both at the bottom), then press "
+            "1. Write down your <b>predictions</b> and <b>set up</b> the run (at the bottom), then press "
             "<b>Reset</b>. 2. <b>Step</b> or <b>Play</b>; pull <b>levers</b> at any time. 3. <b>Reveal</b> the "
             "model's answers."))
         c.Levers(model, levers.can_pull(model))
@@ -123,9 +126,8 @@ def Dashboard(model, setup, sliders, redraw: int):
         c.LeverageMatrix(model, redraw)
         c.Charts(model, LEVERAGE_METRICS, "Leverage over time", lever_weeks, redraw)
         c.EventFeed(model, pulled, redraw)
-        with solara.Columns([1, 1]):
-            c.Predictions(model, revealed, redraw if revealed.value else 0)
-            c.Setup(setup, sliders)
+        c.Predictions(model, revealed, redraw if revealed.value else 0)
+        c.Setup(setup, sliders)
 
 
 @solara.component
