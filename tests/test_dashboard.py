@@ -385,7 +385,13 @@ def test_dashboard_in_headless_chromium(server, tmp_path):
             # browser saw nothing more until the run had ended).
             page.get_by_role("button", name="Play").click()
             def played_to(n):  # the week's element is briefly replaced while the page redraws
-                page.wait_for_function(f"+document.querySelector('.dash-week')?.textContent >= {n}", timeout=30_000)
+                try:
+                    page.wait_for_function(f"+document.querySelector('.dash-week')?.textContent >= {n}",
+                                           timeout=30_000)
+                except Exception as err:
+                    shown = [page.locator(css).all_inner_texts() for css in (".dash-control", ".dash-week")]
+                    page.screenshot(path=str(SHOTS / "not-playing.png"))
+                    raise AssertionError(f"play did not reach week {n}: buttons and week {shown}") from err
 
             played_to(5)
             truce = page.get_by_role("button", name="Militia truce")

@@ -70,7 +70,7 @@ CSS = """
 .dash-clock small { font-size: 13px; }
 .dash-control { margin: 0 4px; font-size: 16px !important; }
 .dash-guide { font-size: 16px; }
-.dash-help { font-size: 13px; color: #555; }
+.dash-help { font-size: 15px; color: #555; }
 .dash-section { font-size: 22px; margin: 8px 0 0 0; }
 .dash-legend { font-size: 15px; }
 .dash-key { display: inline-block; width: 26px; height: 12px; margin: 0 4px 0 14px; vertical-align: middle; }
