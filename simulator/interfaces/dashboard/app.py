@@ -127,7 +127,7 @@ def Dashboard(model, setup, sliders, redraw: int):
         c.Charts(model, LEVERAGE_METRICS, "Leverage over time", lever_weeks, redraw)
         c.EventFeed(model, pulled, redraw)
         c.Predictions(model, revealed, redraw if revealed.value else 0)
-        c.Setup(setup, sliders)
+        c.Setup(model, setup, sliders)
 
 
 @solara.component

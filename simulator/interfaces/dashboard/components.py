@@ -39,7 +39,8 @@ def _redraw():
 
 def _holding_the_model(model, change, *args) -> None:
     """Make a state change from a click or an input while holding the model's lock, so the play loop takes no
-    step until the redraw it causes is done.
+    step until the redraw it causes is done. Every handler of the page does: the redraw also draws what other
+    threads asked for meanwhile, the event feed among it, which must not read the log while a week is stepped.
 
     A state change redraws in the thread that makes it, and that thread also draws whatever is asked for
     meanwhile. Without the lock the play loop asked for a new week's redraw during every redraw, so the thread
@@ -94,15 +95,15 @@ def Controls(model: solara.Reactive, setup: solara.Reactive, redraw: int):
         solara.HTML(tag="div", classes=["dash-clock"], unsafe_innerHTML=(
             f"Week <span class='dash-week'>{m.week}</span> of {m.weeks}<br>"
             f"<small>{m.calendar.date(m.week):%d %b %Y}, {fmt(m.worlds, 'worlds')} worlds</small>"))
-        solara.Button("Reset", on_click=reset, **button)
-        solara.Button("❚❚ Pause" if playing.value else "▶ Play", on_click=lambda: playing.set(not playing.value),
-                      disabled=not m.running, **button)
+        solara.Button("Reset", on_click=partial(_holding_the_model, m, reset), **button)
+        solara.Button("❚❚ Pause" if playing.value else "▶ Play", disabled=not m.running, **button,
+                      on_click=partial(_holding_the_model, m, lambda: playing.set(not playing.value)))
         solara.Button("Step", on_click=step, disabled=playing.value or not m.running, **button)
 
 
 # -------------------------------------------------------------------------------------------- setting up a run
 @solara.component
-def Setup(setup: solara.Reactive, sliders: dict):
+def Setup(model, setup: solara.Reactive, sliders: dict):
     """The sliders that build the next run on Reset, each with its value; `sliders` from app.setup_sliders()."""
 
     def change(name, value):
@@ -115,7 +116,8 @@ def Setup(setup: solara.Reactive, sliders: dict):
                 value = setup.value[name]
                 slider = solara.SliderInt if s.whole else solara.SliderFloat
                 with solara.Column(gap="0px", classes=[f"dash-setup-{name}"]):
-                    slider(f"{s.label}: {s.show(value)}", value=value, on_value=partial(change, name),
+                    slider(f"{s.label}: {s.show(value)}", value=value,
+                           on_value=partial(_holding_the_model, model, change, name),
                            min=s.low, max=s.high, step=s.step)
                     solara.Text(s.help, classes=["dash-help"])
 
