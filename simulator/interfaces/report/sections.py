@@ -10,7 +10,7 @@ import datetime as dt
 import numpy as np
 
 from ...comparison.folder import ComparisonFolder
-from ...model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
+from ...model.metrics import KEY_METRICS, LEVERAGE_MATRIX, LEVERAGE_METRICS, METRICS
 from ...model.outcomes import OUTCOMES
 from ...model.units import fmt, fmt_band
 from ...output.run_folder import RunFolder
@@ -384,8 +384,9 @@ def _tally(n_diff: int, n: int) -> str:
 
 
 # ----------------------------------------------------------------------------------------------------- leverage
-MATRIX = [("United States", [("US \u2192 Iraq", "leverage_us_over_iraq"), ("US \u2192 Iran", "leverage_us_over_iran")]),
-          ("Iran", [("Iran \u2192 Iraq", "leverage_iran_over_iraq"), ("Iran \u2192 US", "leverage_iran_over_us")])]
+HOLDERS = {"US": "United States", "Iran": "Iran", "Iraq": "Baghdad"}
+MATRIX = [(HOLDERS[holder], [(f"{holder} \u2192 {target}", metric) for target, metric in row])
+          for holder, row in LEVERAGE_MATRIX]
 
 
 def leverage(result) -> dict:
@@ -416,14 +417,14 @@ def leverage(result) -> dict:
         matrices.append({"caption": week_label(first, week), "rows": rows})
     figs = {n: p for n, p in result.figures.items() if "leverage" in n}
     if figs:
-        pictures = [figure(p.read_bytes(), n, "The four leverage indices over time: median and bands over worlds; "
+        pictures = [figure(p.read_bytes(), n, "The leverage indices over time: median and bands over worlds; "
                                               "dashed lines mark the scenario's events.") for n, p in figs.items()]
     else:
         marks = [(e["week"], e.get("name", "")) for e in first.events_declared if e.get("week") is not None] \
             if isinstance(result, RunFolder) else []
         png = leverage_png(series, first.start, marks)
         pictures = [figure(png, "leverage indices over time",
-                           "The four leverage indices over time (drawn for this report from timeseries.parquet): "
+                           "The leverage indices over time (drawn for this report from timeseries.parquet): "
                            "median and 5\u201395% of worlds" + (", 25\u201375% darker" if len(runs) == 1 else
                                                                 ", one colour per scenario") +
                            ("; dashed lines mark scheduled events." if marks else "."))]
