@@ -168,6 +168,7 @@ def restore_dollars(model, mask, opts, week):
     if opts["measures"] == "all":
         for measure in us.measure_until:
             us.measure_until[measure] = _where(mask, 0.0, us.measure_until[measure])
+        us.measures_end = max(float(np.max(until)) for until in us.measure_until.values())
 
 
 def _measure(measure, parameter):

@@ -100,6 +100,7 @@ class Threats:
         # a scenario may fix what the holder does at the deadline: -1 its own choice, 0 never carry out, 1 always
         self.follow_through = {lever: np.full(worlds, -1) for lever in LEVERS}
         self.perceived = {}  # credibility as seen this week, from the state at the end of last week (see refresh)
+        self._leak = (None, None)  # (week, value) cache of _leak_value
 
     # ------------------------------------------------------------------------------------------- credibility
     def resolve_utility(self, model, lever: str) -> np.ndarray:
@@ -121,9 +122,17 @@ class Threats:
                                              * model.escalation))
         if lever in GRADED:
             relief = 1.0 - p.us_posture_cost_relief * p.us_administration_posture
-            leak = iraq.leakage / np.maximum(normal_leakage(model), 1e-9)
-            return p.us_reputation_value + p.us_leakage_concern * leak - p[f"{lever}_self_cost"] * relief
+            return self._leak_value(model) - p[f"{lever}_self_cost"] * relief
         raise KeyError(lever)
+
+    def _leak_value(self, model) -> np.ndarray:
+        """What cutting the leak of dollars to Iran is worth to the US now, with its reputation (shared by the graded
+        levers; computed once a week)."""
+        if self._leak[0] != model.week:
+            p = model.p
+            leak = model.iraq.leakage / np.maximum(normal_leakage(model), 1e-9)
+            self._leak = (model.week, p.us_reputation_value + p.us_leakage_concern * leak)
+        return self._leak[1]
 
     def resolve_probability(self, model, lever: str) -> np.ndarray:
         """How likely the holder is to carry out the threat if defied now (its logit choice)."""
@@ -137,6 +146,7 @@ class Threats:
 
     def refresh(self, model) -> None:
         """Compute this week's perceived credibilities once, at the end of the week before."""
+        self._leak = (None, None)
         self.perceived = {lever: self.reputation[lever] * self.resolve_probability(model, lever) for lever in LEVERS}
 
     def learn(self, model, lever: str, mask: np.ndarray, carried_out: bool) -> None:
@@ -242,6 +252,7 @@ def start_measure(model, measure: str, mask, share, until, week) -> None:
     us.measure_share[measure] = np.where(mask, share, us.measure_share[measure])
     us.measure_start[measure] = np.where(mask, week - 1, us.measure_start[measure])
     us.measure_until[measure] = np.where(mask, until, us.measure_until[measure])
+    us.measures_end = max(us.measures_end, float(np.max(us.measure_until[measure])))
     cut = share * (model.p.iraq_wire_share_of_sales if measure == "compliance" else 1.0)
     announce(model, mask, cut)
     model.iraq.backlash(mask, model.p.iraq_threat_backlash, week)  # many Iraqis blame Washington (episodes.md 1)

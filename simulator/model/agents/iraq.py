@@ -74,9 +74,9 @@ class IraqiGovernment(Actor):
         """What standing US threats make defying their demand cost: credibility x what Iraq still has to lose."""
         from ..threats import expected_loss
 
-        model = self.model
-        return sum(model.threats.active[lever] * model.threats.credibility(model, lever) * expected_loss(model, lever)
-                   for lever in levers)
+        model, active = self.model, self.model.threats.active
+        return sum(active[lever] * model.threats.credibility(model, lever) * expected_loss(model, lever)
+                   for lever in levers if active[lever].any())
 
     def decide(self) -> None:
         p, e, model = self.p, self.exit_pressure, self.model

@@ -32,6 +32,7 @@ class UnitedStates(Actor):
         self.measure_share = {m: self.full(0.0) for m in MEASURES}
         self.measure_start = {m: self.full(0.0) for m in MEASURES}
         self.measure_until = {m: self.full(0.0) for m in MEASURES}
+        self.measures_end = 0.0  # the last week any measure is in force in any world (a shortcut for screen())
         self.escrow_access = self.full(p.us_escrow_access)  # 1 while the US approves Iran's draws on escrow
         # the gas and electricity waivers, each on its own 120-day cycle
         start = self.full(p.us_waiver_active) > 0.5

@@ -16,6 +16,7 @@ import numpy as np
 from ..choice import option_index
 
 WEEKS_PER_YEAR = 52.0
+SQRT12 = np.sqrt(12.0)
 ENFORCE = option_index("iraq.dollar_compliance", "enforce")
 
 
@@ -24,6 +25,8 @@ def screen(model, week: int) -> np.ndarray:
     """Share of requested dollar sales that passes the graded US measures in force this week (1 with none): blocked
     wires recover as banks adapt, barred banks' customers move to other banks."""
     p, us = model.p, model.us
+    if week >= us.measures_end:  # none in force in any world: the common case, answered without array work
+        return 1.0
     since = {name: week - start for name, start in us.measure_start.items()}
     wires = np.where(us.measure_until["compliance"] > week, p.iraq_wire_share_of_sales * us.measure_share["compliance"]
                      * np.exp(-since["compliance"] / p.iraq_compliance_adaptation_weeks), 0.0)
@@ -105,5 +108,6 @@ def _parallel_rate(model, week: int) -> None:
     sold = np.maximum(iraq.dollar_sales, 0.02)
     equilibrium = p.iraq_parallel_rate_initial * sold ** (-p.iraq_parallel_rate_elasticity) * (1.0 + iraq.fx_expectations)
     log_gap = np.log(equilibrium) - np.log(iraq.parallel_rate)
-    shock = p.iraq_parallel_rate_volatility * model.streams.normal("iraq.parallel_rate", week)
+    # uniform innovations of unit variance, sqrt(12) (u - 1/2), as for the oil price and the factions' mood
+    shock = p.iraq_parallel_rate_volatility * SQRT12 * (model.streams.uniform("iraq.parallel_rate", week) - 0.5)
     iraq.parallel_rate = iraq.parallel_rate * np.exp(p.iraq_parallel_rate_adjustment * log_gap + shock)

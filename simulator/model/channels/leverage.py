@@ -72,8 +72,27 @@ def iraq_over_militias(model) -> np.ndarray:
     return paid * (1.0 - model.iraq.inclusion)
 
 
+READ_BY_ACTORS = ("us_over_iraq", "us_over_iran")
+
+
+class Indices(dict):
+    """This week's indices. The ones actors read are computed at once; the others when first read, which is at the
+    end of the same week (the recorder, or a trigger deciding before any event acts), so a run that records
+    nothing skips them and every reader still sees the state at the end of the week."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def __missing__(self, name: str) -> np.ndarray:
+        if name not in PAIRS:
+            raise KeyError(name)
+        value = self[name] = np.asarray(globals()[name](self.model), dtype=float) + np.zeros(self.model.worlds)
+        return value
+
+
 def update(model) -> None:
-    """This week's indices, in order (iraq_over_us reads us_over_iraq)."""
-    model.leverage = {}
-    for name in PAIRS:
-        model.leverage[name] = np.asarray(globals()[name](model), dtype=float) + np.zeros(model.worlds)
+    """Start this week's indices; they read the state as it stands now, so every reader sees the same values."""
+    model.leverage = indices = Indices(model)
+    for name in READ_BY_ACTORS:
+        indices[name]

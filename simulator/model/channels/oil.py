@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 DAYS_PER_WEEK = 7.0
+SQRT12 = np.sqrt(12.0)
 
 
 def reference_price(model, week: int) -> np.ndarray:
@@ -27,6 +28,7 @@ def weekly_revenue(model) -> np.ndarray:
 def resolve(model, week: int) -> None:
     p, iraq = model.p, model.iraq
     gap = np.log(reference_price(model, week)) - np.log(iraq.oil_price)
-    shock = p.world_oil_price_volatility * model.streams.normal("world.oil_price", week)
+    # uniform innovations of unit variance, sqrt(12) (u - 1/2): slow noise needs no normal
+    shock = p.world_oil_price_volatility * SQRT12 * (model.streams.uniform("world.oil_price", week) - 0.5)
     iraq.oil_price = iraq.oil_price * np.exp(p.world_oil_price_reversion * gap + shock)
     iraq.oil_revenue = weekly_revenue(model)
