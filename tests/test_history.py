@@ -156,10 +156,6 @@ def test_wave_no_us_withdrawal():
     assert full >= 0.95, f"a drawdown began in {1 - full:.1%} of worlds by February 2024; none began in the record"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Baghdad's reaction to the killing is slightly too weak: the median exit pressure after it is about 0.416 "
-    "against the January 2024 level of 0.45 that the registry's starting point rests on (the killing now brings the "
-    "nationalist backlash of coercion, iraq_coercion_backlash, through a 0.1-a-week adjustment)."))
 def test_wave_exit_pressure_reaches_the_january_2024_level():
     pressure = series(run(WAVE), "exit_pressure")
     assert np.median(pressure[15]) >= 0.42, (

@@ -153,3 +153,16 @@ def test_no_leverage_index_saturates_under_the_defaults():
         s = series(m, name)
         assert (s >= 0.99).mean() < 0.01 and s.max() <= 1.0, f"{name} sits at its cap"
         assert np.median(s) > 0.01, f"{name} is zero in the baseline"
+
+
+def test_every_metric_is_documented():
+    from conftest import ROOT
+
+    from simulator.model.metrics import METRICS
+
+    for doc in ("docs/model.md", "docs/scenarios.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        generic = "`threat_<lever>`" in text and "`credibility_<lever>`" in text  # one row for every lever
+        missing = [name for name in METRICS if f"`{name}`" not in text
+                   and not (generic and name.startswith(("threat_", "credibility_")))]
+        assert not missing, f"{doc} does not document the metrics {missing}"
