@@ -19,13 +19,15 @@ SHARES = ["dollar_access", "waiver_active", "iran_power_share", "power_shortfall
           "iran_supply"]
 COUNTS = ["attacks_per_week", "us_strikes_per_week", "us_casualties_per_week", "attacks_kataib_hezbollah",
           "attacks_hardline_allies", "attacks_state_aligned"]
-LEVERS = [("us_withdrawal", {"over_weeks": 6, "include_syria": True}), ("revoke_waivers", {"waiver": "gas", "duration": None}),
+LEVERS = [("us_withdrawal", {"over_weeks": 6, "include_syria": True}),
+          ("revoke_waivers", {"waiver": "gas", "duration": None}),
           ("restrict_dollars", {"access": 0.0, "duration": 10}), ("iraq_demands_withdrawal",
           {"pressure": 1.0, "hold_weeks": 8, "mobilisation": 5.0, "duration": None}),
           ("iran_escalation", {"duration": 20}), ("us_retaliation", {"posture": "heavy", "duration": 20}),
           ("militia_truce", {"duration": 5}), ("iran_gas_cut", {"fraction": 1.0, "duration": 30}),
           ("gaza_ceasefire", {}), ("iran_strike_on_iraq", {"severity": 5.0}),
-          ("us_exit_response", {"response": "threaten", "duration": None}), ("restore_waivers", {"waiver": "both", "duration": None}),
+          ("us_exit_response", {"response": "threaten", "duration": None}),
+          ("restore_waivers", {"waiver": "both", "duration": None}),
           ("restore_dollars", {"measures": "all"}), ("gaza_war_resumes", {}),
           ("set_parameter", {"name": "iran_cut_fraction", "value": 1.0}),
           ("force", {"decision": "militia.posture.kataib_hezbollah", "option": "escalate", "duration": 10}),

@@ -584,14 +584,16 @@ def assumptions(result) -> dict:
         f"Time moves in weekly steps from {start.isoformat()}. Actors react to last week's state and to decaying "
         f"memories of attacks, strikes and casualties; they do not learn, plan ahead or anticipate each other.",
         "Parameters come from one January 2024 news analysis of how the US and Iran squeeze each other through "
-        "Iraq, a few public figures (troop numbers, exchange rates, budgets), and assumptions. The baseline is "
-        "checked against only a handful of early-2024 patterns, such as a few attacks a week.",
+        "Iraq, a few public figures (troop numbers, oil, reserves, exchange rates, budgets), and assumptions. The "
+        "model is checked against a handful of early-2024 patterns, such as a few attacks a week, and five "
+        "episodes of 2022-24 (the dollar squeeze, the banks barred, the gas cut, the truce and the attack wave).",
         "Much is left out: elections and unrest (public discontent acts only through Baghdad's fear of US dollar "
         "threats), coalition politics in Baghdad, the Kurdistan Regional Government, Israel, the Gulf states, US and "
-        "Iranian domestic politics beyond US casualties, fighting in Syria, and the oil price (fixed).",
-        "Leverage is read as control of chokepoints (the New York Fed account, the waiver, gas and electricity, the "
-        "militias). The four leverage indices are constructed measures for comparing scenarios, not observable "
-        "quantities.",
+        "Iranian domestic politics beyond US casualties, fighting in Syria, and oil exports (the oil price moves but "
+        "the volume is fixed).",
+        "Leverage is read as control of chokepoints (the New York Fed account, the waivers, gas and electricity, the "
+        "restricted accounts, the militias' pay): the harm a holder can still impose, times its credibility. The six "
+        "leverage indices are constructed measures for comparing scenarios, not observable quantities.",
         "The worlds of an ensemble share the same parameters and differ only in their random draws (choices, "
         "attacks, strikes, exchange-rate shocks). So the bands show how much chance alone moves things under these "
         "assumptions; they are not the uncertainty about the assumptions themselves, which sweeps over the "

@@ -176,7 +176,7 @@ class UnitedStates(Actor):
         ], self.dollars, p.us_rationality)
 
         renewal_due = (self.weeks_to_renewal["gas"] <= 0) | (self.weeks_to_renewal["electricity"] <= 0)
-        blocked = cudgel | ((self.waiver_blocked_until["gas"] > week) & (self.waiver_blocked_until["electricity"] > week))
+        blocked = cudgel | np.logical_and(*(self.waiver_blocked_until[kind] > week for kind in WAIVERS))
         waiver = self.choose("us.waiver", [
             np.where(blocked, -np.inf, p.us_waiver_value * (0.4 + 0.6 * presence)),
             p.us_lapse_value * (1.0 + posture),

@@ -106,7 +106,8 @@ def _parallel_rate(model, week: int) -> None:
     iraq.fx_expectations = np.maximum(iraq.fx_expectations * (1.0 - 1.0 / p.iraq_fx_memory_weeks) + scare,
                                       p.iraq_threat_premium * threatened)
     sold = np.maximum(iraq.dollar_sales, 0.02)
-    equilibrium = p.iraq_parallel_rate_initial * sold ** (-p.iraq_parallel_rate_elasticity) * (1.0 + iraq.fx_expectations)
+    equilibrium = (p.iraq_parallel_rate_initial * sold ** (-p.iraq_parallel_rate_elasticity)
+                   * (1.0 + iraq.fx_expectations))
     log_gap = np.log(equilibrium) - np.log(iraq.parallel_rate)
     # uniform innovations of unit variance, sqrt(12) (u - 1/2), as for the oil price and the factions' mood
     shock = p.iraq_parallel_rate_volatility * SQRT12 * (model.streams.uniform("iraq.parallel_rate", week) - 0.5)

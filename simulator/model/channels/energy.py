@@ -118,8 +118,8 @@ def invest(model, week: int) -> None:
     """Iraq commits to substitutes for the Iranian supply that is cut or at risk, which come online with a lag."""
     p, us, iraq = model.p, model.us, model.iraq
     normal = p.iran_power_share * p.iraq_power_supply_gw
-    at_risk = normal * ((1.0 - model.iran.supply_level)
-                        + p.iraq_waiver_uncertainty_weight * (1.0 - 0.5 * (us.waivers["gas"] + us.waivers["electricity"])))
+    lapsed = 1.0 - 0.5 * (us.waivers["gas"] + us.waivers["electricity"])
+    at_risk = normal * ((1.0 - model.iran.supply_level) + p.iraq_waiver_uncertainty_weight * lapsed)
     iraq.substitutes_pipeline = iraq.substitutes_pipeline + p.iraq_substitution_response * at_risk / WEEKS_PER_YEAR
     online = iraq.substitutes_pipeline / p.iraq_substitution_lag_weeks
     iraq.substitutes_pipeline = iraq.substitutes_pipeline - online

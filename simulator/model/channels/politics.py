@@ -18,7 +18,7 @@ def _sigmoid(x):
 
 
 def resolve(model, week: int) -> None:
-    p, us, iran, iraq, threats = model.p, model.us, model.iran, model.iraq, model.threats
+    p, us, iran, iraq = model.p, model.us, model.iran, model.iraq
     forget = 1.0 - 1.0 / p.iraq_grievance_memory_weeks
     iraq.sovereignty_grievance = iraq.sovereignty_grievance * forget + p.iraq_sovereignty_sensitivity * us.strikes
     iraq.anger_at_iran = iraq.anger_at_iran * forget
