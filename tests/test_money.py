@@ -166,3 +166,21 @@ def test_every_metric_is_documented():
         missing = [name for name in METRICS if f"`{name}`" not in text
                    and not (generic and name.startswith(("threat_", "credibility_")))]
         assert not missing, f"{doc} does not document the metrics {missing}"
+
+
+def test_oil_crash_reserves_carry_the_gap_until_they_run_down():
+    m, base = run_scenario("oil_crash"), run_scenario("baseline")
+    reserves = np.median(series(m, "cbi_reserves"), axis=1)
+    assert reserves[60] < np.median(series(base, "cbi_reserves")[60]) - 20, "the crash should draw reserves down"
+    assert median(m, "salary_coverage", 60) > 0.95, "salaries should hold while reserves carry the gap"
+    assert reserves.min() <= m.p.iraq_reserve_floor_busd + 2, "eighteen months at $35 should exhaust the reserves"
+    assert median(m, "dollar_sales") < 0.9, "once reserves reach the floor the central bank rations its sales"
+
+
+def test_bank_squeeze_graded_levers_cut_the_leak_without_a_break():
+    m, base = run_scenario("bank_squeeze"), run_scenario("baseline")
+    leak, leak_base = median(m, "iran_dollars_via_iraq", 40), median(base, "iran_dollars_via_iraq", 40)
+    assert leak < 0.6 * leak_base, f"the leak to Iran should dry up ({leak:.2f} against {leak_base:.2f} bn a year)"
+    assert median(m, "iraq_enforcement", 40) > median(base, "iraq_enforcement", 40) + 0.2
+    requests = lambda x: share_of_worlds(series(x, "iraq_exit_request")[8:40].max(axis=0) > 0)
+    assert requests(m) < requests(base) + 0.1, "graded levers should not push Baghdad to demand an exit"
