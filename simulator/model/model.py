@@ -39,8 +39,7 @@ REPORTED = ["us_troops_iraq", "us_troops_syria", "attacks_per_week", "us_strikes
             "dollar_access", "parallel_rate", "waiver_active", "iran_power_share", "power_shortfall",
             "iran_revenue_from_iraq", "iran_arrears", "pmu_fighters", "pmu_budget", "salary_coverage", "exit_pressure",
             "public_discontent", "escalation", "leverage_us_over_iraq", "leverage_iran_over_iraq",
-            "leverage_iran_over_us", "leverage_us_over_iran", "leverage_iraq_over_us", "leverage_iraq_over_militias",
-            "oil_price", "cbi_reserves", "iran_escrow_balance", "iraq_alternative_supply"]
+            "leverage_iran_over_us", "leverage_us_over_iran", "leverage_iraq_over_us", "leverage_iraq_over_militias"]
 
 
 class Params(dict):
