@@ -88,9 +88,12 @@ def test_predict_then_reveal(tmp_path):
 
 
 @pytest.mark.parametrize("args, fragment", [
-    (["--set", "us_left_iraq=150"], "from 0 to 100"),
+    (["--set", "us_left_iraq=150"], "from 0% to 100%"),
     (["--set", "us_left=50"], "unknown"),
-    (["--set", "us_left_iraq=lots"], "KEY=NUMBER"),
+    (["--set", "us_left_iraq=lots"], "found 'lots'"),
+    (["--set", "us_left_iraq"], "KEY=NUMBER"),
+    (["--set", "peak_parallel_rate=1600%"], "a number of IQD per USD from 1,000 to 10,000"),
+    (["--set", "mean_attacks_per_week=nan"], "found 'nan'"),
 ])
 def test_bad_predictions_are_refused(tmp_path, args, fragment):
     result = sim("predict", SCENARIOS / "truce.yaml", "--name", "A", "--file", tmp_path / "p.json", *args)
