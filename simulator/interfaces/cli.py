@@ -175,15 +175,25 @@ def _answer(question, key: str, text: str) -> float:
 @cli.command()
 @click.argument("baseline", metavar="BASELINE")
 @click.argument("scenario_files", metavar="SCENARIO...", nargs=-1, required=True)
+@click.option("--pairs", is_flag=True,
+              help="Also compare the scenarios with each other, each against every one listed before it (e.g. "
+                   "summer against winter), not only with BASELINE.")
+@click.option("--predictions", "prediction_files", multiple=True, metavar="FILE",
+              help="Reveal the predictions in FILE (from `sim predict`; repeatable, one per scenario). Default: "
+                   "predictions/<scenario>.json for each scenario where it exists.")
+@click.option("--no-predictions", is_flag=True, help="Do not look for predictions/<scenario>.json.")
 @click.option("--worlds", type=int, help="Worlds in every scenario (default: the baseline's).")
 @click.option("--seed", type=int, help="Seed for every scenario (default: the baseline's).")
 @click.option("--out", "out", type=str, help="New folder (default outputs/compare/<names>/<timestamp>/).")
 @click.option("--no-figures", is_flag=True, help="Skip the overlay figures.")
-def compare(baseline, scenario_files, worlds, seed, out, no_figures):
-    """Compare scenarios with BASELINE on the same seed and worlds (paired, common random numbers)."""
+def compare(baseline, scenario_files, pairs, prediction_files, no_predictions, worlds, seed, out, no_figures):
+    """Compare scenarios with BASELINE on the same seed and worlds (paired, common random numbers), and with each
+    other with --pairs; reveal the class's predictions for them."""
     from ..comparison.runner import run_comparison
 
-    _, text = run_comparison(baseline, scenario_files, worlds=worlds, seed=seed, out=out, figures=not no_figures)
+    _, text = run_comparison(baseline, scenario_files, worlds=worlds, seed=seed, out=out, figures=not no_figures,
+                             pairs=pairs, prediction_files=prediction_files, default_predictions=not no_predictions,
+                             columns=width())
     click.echo(text)
 
 

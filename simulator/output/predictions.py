@@ -170,20 +170,21 @@ def reveal(model, data: dict) -> list[dict]:
 
 def verdict(row: dict) -> str:
     if row["inside_band"]:
-        return "inside the band"
-    return "above the band" if row["predicted"] > row["p95"] else "below the band"
+        return "inside"
+    return "above" if row["predicted"] > row["p95"] else "below"
 
 
-def reveal_text(rows: list[dict], columns: int | None = None) -> str:
-    """The reveal as a terminal table: each prediction against the model's median and band."""
+def reveal_text(rows: list[dict], columns: int | None = None, title: str | None = None) -> str:
+    """The reveal as a terminal table: each prediction against the model's median and band, and for a value the
+    share of worlds below it."""
     from .tables import render
 
     body = []
     for r in rows:
         unit = r["unit"]
-        rank = f", above {r['percentile']:.0f}% of worlds" if r.get("percentile") is not None else ""
-        body.append([r["name"], r["label"], fmt(r["predicted"], unit), fmt_band(r["median"], r["p5"], r["p95"], unit),
-                     verdict(r) + rank])
-    return render(["who", "question", "predicted", "model", "prediction is"], body, left=2, columns=columns,
-                  label_width=24, title="Predictions against the model (median [5-95% of worlds]; for a share of "
-                                        "worlds, its 90% interval):")
+        rank = f"\n{r['percentile']:.0f}% of worlds\nbelow it" if r.get("percentile") is not None else ""
+        body.append([r["name"], OUTCOMES[QUESTIONS[r["outcome"]].outcome].description, fmt(r["predicted"], unit),
+                     fmt_band(r["median"], r["p5"], r["p95"], unit).replace(" [", "\n["), verdict(r) + rank])
+    return render(["who", "question", "predicted", "model", "against\nthe band"], body, left=2, columns=columns,
+                  label_width=20, gaps=True, title=title or "Predictions against the model (median [5-95% of worlds]; "
+                                                            "for a share of worlds, its 90% interval):")

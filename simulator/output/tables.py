@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import textwrap
 
 DEFAULT_WIDTH = 100
 NATURAL = 10_000  # a width no table reaches: rendering at it measures a table's natural width
@@ -31,7 +32,7 @@ def render(header: list[str], rows: list[list], title: str | None = None, left: 
         heading = title if i == 0 else (f"{title.rstrip(':')} (continued):" if title else None)
         table = _draw([header[j] for j in keep], [[row[j] for j in keep] for row in rows], left, columns,
                       label_width, gaps)
-        out.append(f"{heading}\n{table}" if heading else table)
+        out.append("\n".join(textwrap.wrap(heading, columns) + [table]) if heading else table)
     return "\n\n".join(out)
 
 
