@@ -68,13 +68,15 @@ def compare(baseline_model, scenario_model, scenario_name: str, reference_name: 
     for h in HEADLINES:
         stats = paired(base[h.key], other[h.key])
         rows.append({"scenario": scenario_name, "reference": reference_name, "key": h.key, "label": h.label,
-                     "unit": h.unit, "better": h.better, **stats, "verdict": verdict(stats, h.better)})
+                     "unit": h.unit, "better": h.better, **stats, "verdict": verdict(stats, h.better, h.unit)})
     return rows
 
 
-def verdict(stats: dict, better: str | None) -> str:
+def verdict(stats: dict, better: str | None, unit: str = "") -> str:
     if not stats["distinguishable"]:
         return "indistinguishable from zero (noise)"
+    if unit and fmt(stats["mean_difference"], unit, signed=True).strip("+-0.,pts ") == "":
+        return "too small to show (rounds to zero)"
     direction = "higher" if stats["mean_difference"] > 0 else "lower"
     if better is None:
         return direction
@@ -134,7 +136,7 @@ def _body(rows: list[dict], sep: str) -> list[list[str]]:
         unit = r["unit"]
         shown = "" if is_share(unit) else f" ({unit})" if sep == "  " else f"\n{unit}"
         low, high = (fmt(r[k], unit, signed=True).removesuffix(" pts") for k in ("ci90_low", "ci90_high"))
-        reading = "noise" if not r["distinguishable"] else r["verdict"]
+        reading = "noise" if not r["distinguishable"] else r["verdict"].replace(" (rounds", "\n(rounds")
         body.append([f"{r['label']}{shown}", fmt(r["baseline_value"], unit), fmt(r["scenario_value"], unit),
                      f"{fmt(r['mean_difference'], unit, signed=True)}{sep}[{low}, {high}]",
                      f"{reading}{sep}{fmt(r['share_higher'], 'share')} / {fmt(r['share_lower'], 'share')}"])

@@ -182,7 +182,7 @@ def reveal_text(rows: list[dict], columns: int | None = None, title: str | None 
     body = []
     for r in rows:
         unit = r["unit"]
-        rank = f"\n{r['percentile']:.0f}% of worlds\nbelow it" if r.get("percentile") is not None else ""
+        rank = f"\n{r['percentile']:.0f}% of worlds\nat or below" if r.get("percentile") is not None else ""
         body.append([r["name"], OUTCOMES[QUESTIONS[r["outcome"]].outcome].description, fmt(r["predicted"], unit),
                      fmt_band(r["median"], r["p5"], r["p95"], unit).replace(" [", "\n["), verdict(r) + rank])
     return render(["who", "question", "predicted", "model", "against\nthe band"], body, left=2, columns=columns,
