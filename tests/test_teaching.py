@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -111,3 +112,118 @@ def test_reveal_refuses_a_wrong_or_broken_predictions_file(tmp_path):
     broken.write_text("{not json")
     bad = sim("run", SCENARIOS / "truce.yaml", "--worlds", 10, "--out", tmp_path / "r2", "--predictions", broken)
     assert bad.exit_code == 2 and "line 1" in bad.output
+
+
+# ------------------------------------------------------------------------------------------ predict, then reveal
+@pytest.mark.parametrize("typed, stored", [("5%", 5.0), ("0.05", 5.0), ("5", 5.0), (" 40 % ", 40.0), ("1", 1.0),
+                                           ("0", 0.0), ("100%", 100.0)])
+def test_a_share_may_be_typed_as_a_percentage_or_a_fraction(tmp_path, typed, stored):
+    file = tmp_path / "p.json"
+    result = sim("predict", "truce", "--name", "A", "--file", file, "--set", f"us_left_iraq={typed}")
+    assert result.exit_code == 0, result.output
+    assert json.loads(file.read_text())["entries"][0]["predictions"] == {"us_left_iraq": stored}
+
+
+def test_a_rate_may_be_typed_with_thousands_separators(tmp_path):
+    file = tmp_path / "p.json"
+    assert sim("predict", "truce", "--name", "A", "--file", file, "--set", "peak_parallel_rate=1,600").exit_code == 0
+    assert json.loads(file.read_text())["entries"][0]["predictions"] == {"peak_parallel_rate": 1600.0}
+    bad = sim("predict", "truce", "--name", "A", "--file", file, "--set", "peak_parallel_rate=1,6")
+    assert bad.exit_code == 2 and bad.output.count(".") == 1, "one sentence: " + bad.output
+
+
+def test_predict_shows_todays_values_and_reprompts_a_bad_answer(tmp_path):
+    file = tmp_path / "p.json"
+    result = sim("predict", "withdrawal", "--name", "Group A", "--file", file,
+                 input="150\n40%\nlots\n1,600\n0.5\n12\n")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())  # as read, whatever the wrapping
+    for anchor in ("today: 2,500 US troops in Iraq", "today: 1,550 IQD per USD", "today: 16.0 USD bn a year"):
+        assert anchor in said, f"no anchor {anchor!r} in:\n{result.output}"
+    assert re.search(r"today: \d+\.\d attacks in the first week", said)
+    assert "expected a share of worlds from 0% to 100% (for example 40%, 0.4 or 40), found '150'." in result.output
+    assert "found 'lots'." in result.output and "Traceback" not in result.output
+    assert json.loads(file.read_text())["entries"][0]["predictions"] == {
+        "us_left_iraq": 40.0, "peak_parallel_rate": 1600.0, "mean_attacks_per_week": 0.5, "iran_revenue": 12.0}
+
+
+def test_reveal_shows_shares_as_percentages(tmp_path):
+    file = tmp_path / "p.json"
+    sim("predict", "withdrawal", "--name", "A", "--file", file, "--set", "us_left_iraq=90%", "--set",
+        "iran_revenue=12")
+    result = sim("run", "withdrawal", "--worlds", 60, "--no-figures", "--out", tmp_path / "r", "--predictions", file,
+                 env={"COLUMNS": "80"})
+    reveal = result.output.split("Predictions against the model")[1]
+    assert re.search(r"US forces left Iraq\s+90%\s+100%\s+below", reveal), reveal
+    assert re.search(r"Iran's revenue from\s+12\.0\s+\d+\.\d", reveal), "money with one decimal, as the model's"
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+
+
+# ------------------------------------------------------------------------------------- comparisons that teach
+def test_compare_pairs_scenarios_and_reveals_predictions(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # predictions/<scenario>.json is found relative to where the class works
+    for name, left in (("waivers_revoked", "0"), ("waivers_revoked_summer", "10%")):
+        assert sim("predict", name, "--name", "Group A", "--set", f"us_left_iraq={left}", "--set",
+                   "iran_revenue=8").exit_code == 0
+    result = sim("compare", "baseline", "waivers_revoked", "waivers_revoked_summer", "--pairs", "--worlds", 80,
+                 "--no-figures", "--out", "cmp", env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    for title in ("waivers_revoked vs baseline", "waivers_revoked_summer vs baseline",
+                  "waivers_revoked_summer vs waivers_revoked"):
+        assert title in result.output, f"no comparison {title!r}"
+    assert "Predictions for waivers_revoked_summer against its worlds" in result.output
+    assert "Predicted differences waivers_revoked_summer - waivers_revoked" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 100
+
+    meta = json.loads((tmp_path / "cmp" / "comparison.json").read_text())
+    pairs = {(r["scenario"], r["reference"]) for r in meta["rows"]}
+    assert pairs == {("waivers_revoked", "baseline"), ("waivers_revoked_summer", "baseline"),
+                     ("waivers_revoked_summer", "waivers_revoked")}
+    revenue = next(r for r in meta["rows"] if r["key"] == "mean_iran_revenue" and r["reference"] == "waivers_revoked")
+    assert revenue["mean_difference"] > 0 and revenue["verdict"] == "higher", \
+        "revoked in June, the waiver pays Iran for four more months than revoked in February"
+    guesses = json.loads((tmp_path / "cmp" / "predictions.json").read_text())
+    assert {r["scenario"] for r in guesses["reveal"]} == {"waivers_revoked", "waivers_revoked_summer"}
+    left = next(d for d in guesses["differences"] if d["outcome"] == "us_left_iraq")
+    assert left["predicted"] == pytest.approx(0.10) and left["reading"] == "model: no clear difference"
+    money = next(d for d in guesses["differences"] if d["outcome"] == "iran_revenue")
+    assert money["predicted"] == 0 and money["reading"] == "model: a difference"
+
+    report = sim("report", "cmp")
+    assert report.exit_code == 0, report.output
+    html = (tmp_path / "cmp" / "report.html").read_text()
+    assert "waivers_revoked_summer against waivers_revoked" in html and "Predicted differences" in html
+    assert html.count("Group A") >= 4, "each prediction appears in the debrief"
+
+
+def test_compare_refuses_predictions_for_another_scenario_and_pairs_of_one(tmp_path):
+    file = tmp_path / "w.json"
+    sim("predict", "withdrawal", "--name", "A", "--file", file, "--set", "us_left_iraq=5")
+    wrong = sim("compare", "baseline", "truce", "--predictions", file, "--out", tmp_path / "c")
+    assert wrong.exit_code == 2 and "'withdrawal', which is not in this comparison" in wrong.output
+    alone = sim("compare", "baseline", "truce", "--pairs", "--out", tmp_path / "c")
+    assert alone.exit_code == 2 and "two or more scenarios after the baseline" in alone.output
+    assert not (tmp_path / "c").exists(), "nothing is simulated or written before the input is checked"
+
+
+def test_overlays_keep_three_scenarios_apart():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from simulator.output.bands import OVERLAY_FILL, draw_band
+
+    fig, ax = plt.subplots()
+    x = np.arange(5)
+    q = np.array([x, x + 1, x + 2, x + 3, x + 4], dtype=float)
+    for i, name in enumerate(("baseline", "winter", "summer")):
+        draw_band(ax, x, q, color=f"C{i}", label=name, index=i)
+    medians = [line for line in ax.lines if not line.get_label().startswith("_")]
+    assert len(medians) == 3 and len({m.get_linestyle() for m in medians}) == 3, "distinct line styles"
+    assert len({m.get_color() for m in medians}) == 3, "distinct colours"
+    fills = ax.collections
+    assert all(f.get_alpha() <= 0.1 for f in fills) and OVERLAY_FILL * 3 < 0.25, "three bands stack to a light tint"
+    edges = [line for line in ax.lines if line.get_label().startswith("_")]
+    assert len(edges) == 6, "each band is edged in its scenario's colour and style, so overlaps stay readable"
+    plt.close(fig)

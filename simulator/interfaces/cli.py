@@ -160,8 +160,9 @@ def predict(scenario_file, name, answers, file):
             given[key] = click.prompt("   Your prediction", value_proc=functools.partial(_answer, q, key))
     target = Path(file) if file else predictions.default_file(spec.name)
     predictions.record(target, spec.name, name, given)
+    found = " (`sim compare` finds this file by itself)" if target == predictions.default_file(spec.name) else ""
     echo(f"Recorded {plural(len(given), 'prediction')} by {name} in {target}. Reveal with: sim run {scenario_file} "
-         f"--predictions {target} (`sim compare` picks the file up by itself).")
+         f"--predictions {target}{found}.")
 
 
 def _answer(question, key: str, text: str) -> float:
