@@ -62,6 +62,7 @@ def band_at(model, name: str, week: int) -> str:
 
 
 UP, DOWN = "\u2191", "\u2193"
+MATERIAL = 0.05  # a median that moved less than 5% of its start is not marked (1,561 against 1,550 is noise)
 EVENT_COLUMNS = 4  # at most this many columns for the scenario's events
 MIN_GAP = 4  # weeks: an event's column closer than this to another column adds little
 SPAN_OPTIONS = ("duration", "over_weeks", "federal_weeks")  # an event option that says how long it lasts
@@ -92,10 +93,12 @@ def event_weeks(model) -> list[tuple[int, str, str]]:
 
 
 def _cell(values, start, unit: str, one_line: bool) -> str:
-    """'median [p5-p95]', with an arrow where the median left the start's 5-95% band."""
+    """'median [p5-p95]', with an arrow where the median moved materially: beyond the start's 5-95% band and by
+    MATERIAL of the start's median or more."""
     median, p5, p95 = vocabulary.band(values)
     s_median, s_low, s_high = start
-    moved = fmt(median, unit) != fmt(s_median, unit) and not s_low <= median <= s_high
+    moved = (fmt(median, unit) != fmt(s_median, unit) and not s_low <= median <= s_high
+             and abs(median - s_median) >= MATERIAL * abs(s_median))
     mark = (UP if median > s_high else DOWN) + " " if moved else ""
     band = fmt_band(median, p5, p95, unit)
     text, _, interval = band.partition(" ")
@@ -143,8 +146,8 @@ def metrics_table(model, columns: int | None = None) -> str:
     body = rows(one_line=True)
     if natural_width(header, body, label_width=LABEL_WIDTH, gaps=True) > columns:
         body = rows(one_line=False)
-    notes = [f"{UP}/{DOWN}: the median is above/below the start's 5-95% band. Weekly counts (attacks) start at "
-             f"week 1."]
+    notes = [f"{UP}/{DOWN}: the median rose/fell beyond the start's 5-95% band and by {MATERIAL:.0%} or more. Weekly "
+             f"counts (attacks) start at week 1."]
     notes += [f"Week {w}: {note}." for w, _, note in events]
     return "\n".join([render(header, body, title="Key metrics, median [5%-95% of worlds]:", columns=columns,
                               label_width=LABEL_WIDTH, gaps=True), *_wrap(notes, columns)])
