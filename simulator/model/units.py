@@ -11,7 +11,8 @@ import math
 
 SHARE_UNITS = frozenset({"share", "share of normal", "share of supply", "share of demand", "share of factions",
                          "share of worlds", "flag"})
-WHOLE_UNITS = frozenset({"troops", "fighters", "people", "IQD per USD", "week", "worlds", "attacks", "strikes"})
+WHOLE_UNITS = frozenset({"troops", "fighters", "people", "casualties", "IQD per USD", "week", "worlds", "attacks",
+                         "strikes"})
 PERCENT_UNITS = frozenset({"% of worlds"})  # a share already in percent (a prediction)
 MISSING = "n/a"
 
