@@ -100,15 +100,16 @@ def text_table(rows: list[dict], baseline: str, columns: int | None = None) -> s
     out = []
     for scenario, reference in pairs(rows, baseline):
         mine = [r for r in rows if (r["scenario"], r.get("reference") or baseline) == (scenario, reference)]
-        header = ["headline", name_cell(reference), name_cell(scenario), "difference\n[90% interval]",
-                  "reading\nworlds higher\n/ lower"]
+        header = ["headline", reference, scenario, "difference\n[90% interval]", "reading\nworlds higher / lower"]
         body = _body(mine, "  ")
         fits = natural_width(header, body) <= columns
         if not fits:
+            header = ["headline", name_cell(reference), name_cell(scenario), "difference\n[90% interval]",
+                      "reading\nworlds higher\n/ lower"]
             body = _body(mine, "\n")
         title = (f"{scenario} vs {reference} (paired worlds; difference = {scenario} - {reference}; values are "
                  f"means over worlds):")
-        out += ["", render(header, body, columns=columns, label_width=None if fits else 22, gaps=not fits,
+        out += ["", render(header, body, columns=columns, label_width=None if fits else 20, gaps=not fits,
                            title=title)]
     out += [""] + textwrap.wrap("noise: the 90% interval of the difference includes zero, so the draws alone could "
                                 "explain it. Differences of shares are in percentage points (pts).", columns)
