@@ -65,7 +65,7 @@ UP, DOWN = "\u2191", "\u2193"
 MATERIAL = 0.05  # a median that moved less than 5% of its start is not marked (1,561 against 1,550 is noise)
 EVENT_COLUMNS = 4  # at most this many columns for the scenario's events
 MIN_GAP = 4  # weeks: an event's column closer than this to another column adds little
-SPAN_OPTIONS = ("duration", "over_weeks", "federal_weeks")  # an event option that says how long it lasts
+SPAN_OPTIONS = ("duration", "over_weeks", "federal_weeks", "weeks")  # options that say how long an event lasts
 
 
 def event_weeks(model) -> list[tuple[int, str, str]]:
@@ -92,7 +92,10 @@ def event_weeks(model) -> list[tuple[int, str, str]]:
     return sorted(chosen)
 
 
-def _cell(values, start, unit: str, one_line: bool) -> str:
+BREAK = "\x00"  # between a median and its band: a space where the table fits on one line a row, else a line break
+
+
+def _cell(values, start, unit: str) -> str:
     """'median [p5-p95]', with an arrow where the median moved materially: beyond the start's 5-95% band and by
     MATERIAL of the start's median or more."""
     median, p5, p95 = vocabulary.band(values)
@@ -102,10 +105,10 @@ def _cell(values, start, unit: str, one_line: bool) -> str:
     mark = (UP if median > s_high else DOWN) + " " if moved else ""
     band = fmt_band(median, p5, p95, unit)
     text, _, interval = band.partition(" ")
-    return mark + text + ((" " if one_line else "\n") + interval if interval else "")
+    return mark + text + (BREAK + interval if interval else "")
 
 
-def _furthest(series, first: int, unit: str, calendar, start, one_line: bool) -> str:
+def _furthest(series, first: int, unit: str, calendar, start) -> str:
     """The week whose median is furthest from the start's, with its value and date."""
     medians = np.median(series[first:], axis=1)
     distance = np.abs(medians - start[0])
@@ -113,7 +116,7 @@ def _furthest(series, first: int, unit: str, calendar, start, one_line: bool) ->
     if fmt(medians[week - first], unit) == fmt(start[0], unit):
         return "no change"
     when = f"week {week}\n{calendar.date(week).isoformat()}"
-    return _cell(series[week], start, unit, one_line) + "\n" + when
+    return _cell(series[week], start, unit) + "\n" + when
 
 
 def metrics_table(model, columns: int | None = None) -> str:
@@ -130,22 +133,19 @@ def metrics_table(model, columns: int | None = None) -> str:
     header.insert(len(header) - 1, "furthest\nfrom the\nstart")
     names = KEY_METRICS + LEVERAGE_METRICS
 
-    def rows(one_line: bool) -> list[list[str]]:
-        out = []
-        for name in names:
-            metric = METRICS[name]
-            series = np.asarray(model.recorder.series(name), dtype=float)
-            first = min(first_week(metric.unit), end)
-            start = vocabulary.band(series[first])
-            label = metric.description + ("" if is_share(metric.unit) else f"\n{metric.unit}")
-            cells = [_cell(series[max(w, first)], start, metric.unit, one_line) for w, _, _ in picked]
-            cells.insert(len(cells) - 1, _furthest(series, first, metric.unit, model.calendar, start, one_line))
-            out.append([label, *cells])
-        return out
-
-    body = rows(one_line=True)
-    if natural_width(header, body, label_width=LABEL_WIDTH, gaps=True) > columns:
-        body = rows(one_line=False)
+    body = []
+    for name in names:
+        metric = METRICS[name]
+        series = np.asarray(model.recorder.series(name), dtype=float)
+        first = min(first_week(metric.unit), end)
+        start = vocabulary.band(series[first])
+        label = metric.description + ("" if is_share(metric.unit) else f"\n{metric.unit}")
+        cells = [_cell(series[max(w, first)], start, metric.unit) for w, _, _ in picked]
+        cells.insert(len(cells) - 1, _furthest(series, first, metric.unit, model.calendar, start))
+        body.append([label, *cells])
+    one_line = [[cell.replace(BREAK, " ") for cell in row] for row in body]
+    fits = natural_width(header, one_line, label_width=LABEL_WIDTH) <= columns
+    body = one_line if fits else [[cell.replace(BREAK, "\n") for cell in row] for row in body]
     notes = [f"{UP}/{DOWN}: the median rose/fell beyond the start's 5-95% band and by {MATERIAL:.0%} or more. Weekly "
              f"counts (attacks) start at week 1."]
     notes += [f"Week {w}: {note}." for w, _, note in events]
@@ -170,8 +170,9 @@ def outcome_lines(summary: dict, columns: int | None = None) -> list[str]:
     events = [e for e in summary["outcomes"].values() if e["kind"] == "event"]
     events.sort(key=lambda e: -e["share"])
     sentences = [vocabulary.share_sentence(e["description"], e["share"], e["low"], e["high"]) for e in events]
-    return ["Outcomes, in what share of worlds they happened [90% interval]:",
-            *_wrap(sentences, columns or width(), indent="  ")]
+    columns = columns or width()
+    return [*_wrap(["Outcomes, in what share of worlds they happened [90% interval]:"], columns),
+            *_wrap(sentences, columns, indent="  ")]
 
 
 def text_table(model, summary: dict, columns: int | None = None) -> str:

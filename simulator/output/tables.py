@@ -11,7 +11,6 @@ import shutil
 import textwrap
 
 DEFAULT_WIDTH = 100
-NATURAL = 10_000  # a width no table reaches: rendering at it measures a table's natural width
 
 
 def width() -> int:
@@ -54,13 +53,20 @@ def _blocks(header, rows, left, columns, label_width, gaps) -> list[list[int]]:
 
 def natural_width(header: list[str], rows: list[list], left: int = 1, label_width: int | None = None,
                   gaps: bool = False) -> int:
-    """The width the table takes when nothing constrains it."""
+    """The width the table takes when nothing constrains it: its widest lines, the label columns at most
+    `label_width`, and three columns between neighbours (as rich draws it, without drawing it)."""
     return _natural(header, rows, left, label_width, gaps)
 
 
 def _natural(header, rows, left, label_width, gaps) -> int:
-    text = _draw(header, rows, left, NATURAL, label_width, gaps)
-    return max((len(line) for line in text.splitlines()), default=0)
+    from rich.cells import cell_len
+
+    widths = []
+    for j, name in enumerate(header):
+        lines = [line for cell in [name, *(row[j] for row in rows)] for line in str(cell).split("\n")]
+        widest = max(cell_len(line) for line in lines)
+        widths.append(min(widest, label_width) if j < left and label_width else widest)
+    return sum(widths) + 3 * (len(widths) - 1)
 
 
 def _draw(header, rows, left, columns, label_width, gaps) -> str:
