@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UserError
+from ..model.metrics import METRICS
 from ..model.outcomes import OUTCOMES, band, from_series, resolve, share_interval
 from ..model.units import fmt, fmt_band
 
@@ -95,16 +96,10 @@ def anchors(spec) -> dict[str, str]:
     model.step()
     out = {}
     for key, q in QUESTIONS.items():
-        unit = model_unit(q.anchor)
+        unit = METRICS[q.anchor].unit
         median = band(model.recorder.series(q.anchor)[first_week(unit)])[0]
         out[key] = q.anchor_text.format(fmt(median, unit))
     return out
-
-
-def model_unit(metric: str) -> str:
-    from ..model.metrics import METRICS
-
-    return METRICS[metric].unit
 
 
 def default_file(scenario_name: str) -> Path:

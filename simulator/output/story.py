@@ -88,10 +88,10 @@ def render(story: dict, width: int | None = None) -> str:
         out.append("  ... (the full list is in events.parquet)")
     if not story["lines"]:
         out.append("  No lever was pulled and no actor changed course for long.")
-    out.append(textwrap.fill(story["numbers"], width=width or 110, initial_indent="  ", subsequent_indent="  "))
     if width:
         out = [textwrap.fill(line, width=width, subsequent_indent=" " * (len(line) - len(line.lstrip()) + 4))
                if len(line) > width else line for line in out]
+    out.append(textwrap.fill(story["numbers"], width=width or 110, initial_indent="  ", subsequent_indent="  "))
     return "\n".join(out)
 
 
