@@ -130,10 +130,12 @@ def _stderr_console():
 @click.option("--name", required=True, help="Student or group making the prediction.")
 @click.option("--set", "answers", multiple=True, metavar="KEY=VALUE",
               help="A prediction without prompting (repeatable); keys: us_left_iraq, peak_parallel_rate, "
-                   "mean_attacks_per_week, iran_revenue.")
+                   "mean_attacks_per_week, iran_revenue. A share of worlds may be 40%, 0.4 or 40; a rate 1,600.")
 @click.option("--file", "file", help="Predictions file (default predictions/<scenario>.json).")
 def predict(scenario_file, name, answers, file):
-    """Record predictions for SCENARIO's headline outcomes before running it (predict, then reveal)."""
+    """Record predictions for SCENARIO's headline outcomes before running it (predict, then reveal). Without --set,
+    asks four questions, each with today's value as an anchor, and asks again after an answer that makes no sense.
+    `sim run SCENARIO --predictions FILE` and `sim compare` reveal them."""
     from pathlib import Path
 
     from .. import scenario as scenarios
