@@ -36,19 +36,21 @@ def render(header: list[str], rows: list[list], title: str | None = None, left: 
 
 
 def _blocks(header, rows, left, columns, label_width, gaps) -> list[list[int]]:
-    """Column indices of each block: the label columns, then as many other columns as fit in `columns`."""
-    labels = list(range(left))
-    if _natural(header, rows, left, label_width, gaps) <= columns or len(header) <= left + 1:
-        return [list(range(len(header)))]
-    blocks, current = [], []
-    for j in range(left, len(header)):
-        trial = labels + current + [j]
-        if current and _natural([header[k] for k in trial], [[r[k] for k in trial] for r in rows], left,
-                                label_width, gaps) > columns:
-            blocks.append(labels + current)
-            current = []
-        current.append(j)
-    return blocks + [labels + current]
+    """Column indices of each block: the label columns, then the other columns in as few blocks as fit in
+    `columns`, shared out evenly (three and two rather than four and one)."""
+    labels, others = list(range(left)), list(range(left, len(header)))
+
+    def fits(block):
+        keep = labels + block
+        return _natural([header[k] for k in keep], [[r[k] for k in keep] for r in rows], left, label_width,
+                        gaps) <= columns
+
+    for count in range(1, len(others) + 1):
+        size = -(-len(others) // count)  # ceiling: the first blocks take one more where they do not divide evenly
+        blocks = [others[i:i + size] for i in range(0, len(others), size)]
+        if len(blocks) == count and all(fits(b) for b in blocks) or size == 1:
+            return [labels + b for b in blocks]
+    return [labels + others]
 
 
 def natural_width(header: list[str], rows: list[list], left: int = 1, label_width: int | None = None,
