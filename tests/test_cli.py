@@ -198,3 +198,16 @@ def test_run_output_fits_the_terminal_as_a_subprocess(tmp_path, columns):
     widest = max(proc.stdout.splitlines(), key=len)
     assert len(widest) <= columns, f"{len(widest)} > {columns}: {widest!r}"
     assert "In 100% of worlds, US forces left Iraq by the end" in proc.stdout
+
+
+def test_a_wide_table_stacks_into_even_blocks_that_fit():
+    from simulator.output.tables import render
+
+    header = ["label"] + [f"column {i}" for i in range(1, 6)]
+    rows = [["a row label"] + ["123,456 [100,000-200,000]"] * 5]
+    text = render(header, rows, title="Wide:", columns=100)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    blocks = text.split("\n\n")
+    counts = [sum(f"column {i}" in b for i in range(1, 6)) for b in blocks]
+    assert counts == [3, 2], f"five columns in blocks of {counts}, not 3 and 2"
+    assert blocks[1].startswith("Wide (continued):") and all("a row label" in b for b in blocks)
