@@ -11,7 +11,9 @@ import math
 
 SHARE_UNITS = frozenset({"share", "share of normal", "share of supply", "share of demand", "share of factions",
                          "share of worlds", "flag"})
-WHOLE_UNITS = frozenset({"troops", "fighters", "people", "IQD per USD", "week", "worlds", "attacks", "strikes"})
+WHOLE_UNITS = frozenset({"troops", "fighters", "people", "casualties", "IQD per USD", "week", "worlds", "attacks",
+                         "strikes"})
+PERCENT_UNITS = frozenset({"% of worlds"})  # a share already in percent (a prediction)
 MISSING = "n/a"
 
 # The smallest span a chart's value axis gives a unit, so that noise is not drawn as drama: a share always spans
@@ -20,7 +22,7 @@ MIN_SPAN = {
     **dict.fromkeys(SHARE_UNITS, 1.0), "index 0-1": 1.0, "index": 0.5,
     "troops": 1000.0, "fighters": 20_000.0, "people": 10.0, "IQD per USD": 200.0,
     "attacks per week": 4.0, "strikes per week": 4.0, "casualties per week": 4.0,
-    "USD bn per year": 5.0, "USD bn": 2.0, "GW": 5.0,
+    "USD bn per year": 5.0, "USD bn": 2.0, "GW": 5.0, "USD per barrel": 20.0,
 }
 
 
@@ -30,7 +32,7 @@ def is_share(unit: str) -> bool:
 
 def is_count(unit: str) -> bool:
     """Whole things (troops, attacks per week, ...): their axes get whole-number ticks."""
-    return unit in WHOLE_UNITS or unit.split(" per ")[0] in WHOLE_UNITS | {"casualties"}
+    return unit in WHOLE_UNITS or unit.split(" per ")[0] in WHOLE_UNITS
 
 
 def value_range(low: float, high: float, unit: str) -> tuple[float, float]:
@@ -58,6 +60,8 @@ def fmt(value, unit: str = "", signed: bool = False) -> str:
     if math.isinf(value):
         return ("+" if signed and value > 0 else "-" if value < 0 else "") + "inf"
     sign = "+" if signed else ""
+    if unit in PERCENT_UNITS:
+        value, unit = value / 100, "share of worlds"
     if unit in SHARE_UNITS:
         return f"{100 * value:+.1f} pts" if signed else _percent(value)
     if unit.startswith("index"):
@@ -75,6 +79,11 @@ def fmt_band(median, p5, p95, unit: str = "") -> str:
     """'median [p5 to p95]' (an en dash between the ends), or the median alone when the ends read the same."""
     mid, lo, hi = fmt(median, unit), fmt(p5, unit), fmt(p95, unit)
     return mid if lo == hi else f"{mid} [{lo}\u2013{hi}]"
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """'1 event', '2 events' (thousands separated)."""
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def _percent(value: float) -> str:

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ...model.metrics import LEVERAGE_METRICS, METRICS
+from ...model.metrics import LEVERAGE_MATRIX, METRICS
 from ...model.outcomes import band, from_series, resolve, share_interval
 from ...model.units import fmt_band
 from ...output.bands import first_week, quantiles
@@ -18,13 +18,11 @@ ACTORS = {"us": "US", "iran": "Iran", "iraq": "Iraq", "kataib_hezbollah": "Kata'
 
 
 def actor(code: str) -> str:
-    """An actor's name as shown: 'us' -> 'US', 'state_aligned' -> 'State aligned'."""
+    """An actor's name as shown in the event feed: 'us' -> 'US', 'state_aligned' -> 'State aligned'."""
     return ACTORS.get(code, code.replace("_", " ").capitalize())
 
 
-# (who holds the leverage, over whom) -> metric, from the leverage metrics' names ("leverage_us_over_iraq")
-MATRIX = {tuple(actor(code) for code in name.removeprefix("leverage_").split("_over_")): name
-          for name in LEVERAGE_METRICS}
+MATRIX = {(holder, target): metric for holder, row in LEVERAGE_MATRIX for target, metric in row}
 _COUNT = re.compile(r"\s*\(\d+\)$")  # "US strikes militia targets in Iraq (3)" -> one row for all counts
 
 
