@@ -1,7 +1,7 @@
 """How long the classroom dashboard takes to step one week, printed next to the target (under 0.3 s at 300 worlds).
 
 The page is rendered in this process with `solara.render` (no server, no browser) and its Step button clicked, so the
-figure is the server's share of a week: the model's step plus redrawing the page (thirteen charts, the matrix, the
+figure is the server's share of a week: the model's step plus redrawing the page (a chart per metric, the matrix, the
 event feed). The browser test (tests/test_dashboard.py) measures the same from a click in headless Chromium to the
 last chart redrawn, and prints it. Wall and CPU time are both given: other sessions may share the machine, and CPU
 time is less sensitive to them. It prints figures, it asserts nothing.
