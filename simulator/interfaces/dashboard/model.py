@@ -1,9 +1,9 @@
-"""The model the dashboard runs: LeverageModel with the keyword signature Mesa's SolaraViz expects.
+"""The model the dashboard runs: LeverageModel with a lock and a kept table of events.
 
-SolaraViz re-creates the model on Reset as `ClassroomModel(**slider_values)` and checks the names against the
-signature, so the registry parameters pass through `**kwargs`. A lock keeps a lever pulled from the page from
-landing in the middle of a week that the play loop is stepping in another thread. The table of events is kept
-until the log grows: the page reads it more than once a week.
+The page's Reset builds it as `ClassroomModel(**set_up_values)`: the worlds, the seed and the registry parameters of
+the set-up sliders (through `**kwargs`). A lock keeps a lever pulled from the page from landing in the middle of a
+week that the play loop is stepping in another thread. The table of events is kept until the log grows: the page
+reads it more than once a week.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class ClassroomModel(LeverageModel):
             super().step()
 
     def events_frame(self):
+        """LeverageModel.events_frame, built again only when the log has grown (treat it as read-only)."""
         if self._events[1] != len(self.log):
             self._events = (super().events_frame(), len(self.log))
         return self._events[0]
