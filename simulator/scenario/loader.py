@@ -77,7 +77,7 @@ class Scenario:
         if weeks is not None:
             source = weeks_from or f"{where}, option --weeks"
             out.weeks = _int_in(weeks, 1, MAX_WEEKS, source)
-            label = "--weeks" if weeks_from is None else "weeks:"
+            label = "--weeks" if weeks_from is None else "'weeks'"
             _check_horizon(out.events, out.weeks, override=(source, label))
             _check_dates(out.start_date, out.weeks, f"{source}: {out.weeks} weeks from the start date "
                                                     f"{out.start_date} of {shown_path(out.path)}")
@@ -148,7 +148,7 @@ def _check_horizon(events, weeks: int, override: tuple[str, str] | None = None) 
     for event in events:
         week = event.week if event.when is None else event.when.after_week
         if week > weeks:
-            prefix = f"{override[0]} {weeks}: the event at " if override else ""
+            prefix = f"{override[0]}: {weeks} weeks end before the event at " if override else ""
             expected = f"{override[1]} of at least {week}" if override else f"a week from 1 to {weeks}"
             raise UserError(f"{prefix}{event.source}: event '{event.name}' cannot act at week {week}, outside the "
                             f"horizon of {weeks} weeks. Expected {expected}, found {weeks if override else week}.")

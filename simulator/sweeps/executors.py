@@ -6,10 +6,21 @@ flight so memory stays bounded however large the sweep.
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections import deque
 
+from ..errors import UserError
 from .worker import run_chunk
+
+CONNECT_SECONDS = 5  # a --scheduler that does not answer within this is refused (exit 2)
+WORKER_LOSS_SECONDS = 60  # default of `sim sweep --worker-timeout`: stop when no Dask worker has been alive this long
+POLL_SECONDS = 0.5  # how often the cluster is checked while waiting for chunks
+
+
+class ClusterLost(Exception):
+    """The Dask cluster stopped being able to run chunks mid-sweep: no worker for too long, or the scheduler lost.
+    The chunks finished so far are saved; the message says what happened (the caller adds what was saved)."""
 
 
 def run_in_process(tasks, done) -> None:
@@ -48,35 +59,75 @@ def run_local_pool(tasks, done, workers: int) -> None:
             raise
 
 
-def run_dask(tasks, done, address: str | None = None, local_workers: int = 2) -> None:
-    """On the Dask scheduler at `address`, or on a local cluster of `local_workers` processes started for the run."""
-    from dask.distributed import Client, LocalCluster, as_completed
+def run_dask(tasks, done, address: str | None = None, local_workers: int = 2,
+             worker_timeout: float = WORKER_LOSS_SECONDS) -> None:
+    """On the Dask scheduler at `address`, or on a local cluster of `local_workers` processes started for the run.
+    Raises ClusterLost when no worker has been alive for `worker_timeout` seconds or the scheduler is lost, instead
+    of waiting for ever."""
+    import logging
 
+    from dask.distributed import LocalCluster
+
+    quiet = logging.getLogger("distributed")  # its own log lines about a lost cluster; ours say what to do
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     cluster = None if address else LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
                                                 dashboard_address=None)
-    client = Client(address or cluster)
+    client = _connect(address) if address else _client(cluster)
     try:
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        pending = deque(tasks)
-        by_future = {}
-        stream = as_completed()
-
-        def submit():
-            task = pending.popleft()
-            future = client.submit(run_chunk, task, pure=False)
-            by_future[future] = task
-            stream.add(future)
-
-        for _ in range(min(len(pending), 2 * workers)):
-            submit()
-        for future in stream:
-            _report(by_future.pop(future), future.result, done)
-            if pending:
-                submit()
+        _run_on(client, tasks, done, worker_timeout, address or "of the local cluster")
     finally:
-        client.close()
+        client.close(timeout=CONNECT_SECONDS)
         if cluster is not None:
             cluster.close()
+        quiet.setLevel(level)
+
+
+def _client(target):
+    from dask.distributed import Client
+
+    return Client(target, timeout=CONNECT_SECONDS)
+
+
+def _connect(address: str):
+    """A client of the scheduler at `address`, or a UserError within CONNECT_SECONDS."""
+    try:
+        return _client(address)
+    except (OSError, ValueError, TypeError) as err:
+        reason = str(err).split("\n")[0][:200]
+        raise UserError(f"command line, option --scheduler {address}: no Dask scheduler answered there within "
+                        f"{CONNECT_SECONDS} s ({reason}). Expected the address of a running scheduler, such as "
+                        f"tcp://host:8786 (start one with `dask scheduler`), or --local-cluster N to start one for "
+                        f"this run; nothing was run.") from None
+
+
+def _run_on(client, tasks, done, worker_timeout: float, where: str) -> None:
+    from dask.distributed import wait
+
+    pending = deque(tasks)
+    running = {}
+    alive_at = time.monotonic()
+    while pending or running:
+        if client.status != "running" or any(f.status == "cancelled" for f in running):
+            raise ClusterLost(f"the connection to the Dask scheduler {where} was lost")
+        workers = len(client.scheduler_info(n_workers=-1).get("workers", {}))
+        if workers:
+            alive_at = time.monotonic()
+        elif time.monotonic() - alive_at > worker_timeout:
+            raise ClusterLost(f"no Dask worker has been alive for {worker_timeout:g} s on the scheduler {where}")
+        while pending and len(running) < 2 * max(workers, 1):
+            task = pending.popleft()
+            running[client.submit(run_chunk, task, pure=False)] = task
+        try:
+            finished, _ = wait(list(running), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            continue
+        except Exception:  # the client closed under us: the scheduler is gone
+            raise ClusterLost(f"the connection to the Dask scheduler {where} was lost") from None
+        for future in finished:
+            if future.status == "cancelled":
+                raise ClusterLost(f"the connection to the Dask scheduler {where} was lost")
+            _report(running.pop(future), future.result, done)
 
 
 def _report(task, result, done):
