@@ -18,11 +18,11 @@ from .errors import UserError
 
 
 def check_writable(folder: Path, option: str = "--out") -> None:
-    """Refuse, before any work, a new folder that could not be created: its nearest existing ancestor is a file, or
-    cannot be written (permissions, a read-only file system). Tested by creating and removing an empty hidden folder
-    there, which is what counts, whoever runs it (root included)."""
+    """Refuse, before any work, a folder that could not be created or written into: it (if it exists) or its nearest
+    existing ancestor is a file, or cannot be written (permissions, a read-only file system). Tested by creating and
+    removing an empty hidden folder there, which is what counts, whoever runs it (root included)."""
     folder = Path(folder)
-    ancestor = folder.parent
+    ancestor = folder if folder.is_dir() else folder.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
     if not ancestor.is_dir():

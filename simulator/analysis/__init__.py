@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from ..errors import UserError, closest
+from ..files import check_writable
 from ..sweeps.folder import Sweep
 from ..sweeps.folder import read as load_sweep
 from .results import point_means, resolve_outcome
@@ -40,6 +41,7 @@ def analyze(sweep_dir, method: str = "summary", outcome: str | None = None, thre
     if folder.exists() and not folder.is_dir():
         raise UserError(f"output folder {folder}: this is a file; expected a folder (new or existing) for the "
                         f"analysis tables and figures.")
+    check_writable(folder, "--out" if out_dir is not None else "the analysis folder")
     try:
         tables, figures, lines = _RUNNERS[method](sweep, outcome, threshold)
     except UserError as e:  # the method modules know only tables; say which sweep and outcome

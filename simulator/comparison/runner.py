@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import UserError
+from ..files import check_writable
 
 
 def run_comparison(baseline_file: str, scenario_files, worlds=None, seed=None, out=None, figures=True):
@@ -26,6 +27,7 @@ def run_comparison(baseline_file: str, scenario_files, worlds=None, seed=None, o
         dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     if folder.exists():
         raise UserError(f"--out {folder}: this path already exists. Expected a new folder; nothing was overwritten.")
+    check_writable(folder)
 
     runs = {spec.name: simulate(spec) for spec in [base] + specs}
     rows = [row for spec in specs for row in compare(runs[base.name].model, runs[spec.name].model, spec.name)]
