@@ -65,8 +65,9 @@ def prepare(spec, out, resume: bool, chunk_worlds: int | None):
         if existing is None:
             raise UserError(f"--resume {folder.path}: no sweep was started there (no manifest.json). Expected the "
                             f"folder of an interrupted sweep; drop --resume to start a new one.")
-        if chunk_worlds is None:
-            manifest["chunk_worlds"], manifest["chunks"] = existing["chunk_worlds"], existing["chunks"]
+        if chunk_worlds is None:  # the folder's chunking, unless --chunk-worlds asks for another
+            manifest["chunk_worlds"] = existing["chunk_worlds"]
+            manifest["chunks"] = -(-manifest["worlds"] // manifest["chunk_worlds"])
         notice = _accept_changes(spec, folder, existing, manifest)
         return folder, (manifest if notice else existing), notice
     if folder.path.exists():
@@ -96,7 +97,7 @@ def _changed(existing: dict, manifest: dict, keys: dict) -> list[str]:
         if key == "parameters" and isinstance(old, dict):
             out += [f"parameters.{n}" for n in dict.fromkeys([*old, *new]) if old.get(n) != new.get(n)]
         elif key == "scenario_sha256":
-            out.append(f"scenario ({', '.join(Path(f).name for f in manifest['scenario_files'])} or its path)")
+            out.append(f"scenario (the text of {', '.join(Path(f).name for f in manifest['scenario_files'])})")
         else:
             out.append(f"{file_key} ({_short_value(old)} -> {_short_value(new)})")
     return out
