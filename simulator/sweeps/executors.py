@@ -6,6 +6,7 @@ flight so memory stays bounded however large the sweep.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
 from collections import deque
@@ -59,28 +60,38 @@ def run_local_pool(tasks, done, workers: int) -> None:
             raise
 
 
-def run_dask(tasks, done, address: str | None = None, local_workers: int = 2,
-             worker_timeout: float = WORKER_LOSS_SECONDS) -> None:
-    """On the Dask scheduler at `address`, or on a local cluster of `local_workers` processes started for the run.
-    Raises ClusterLost when no worker has been alive for `worker_timeout` seconds or the scheduler is lost, instead
-    of waiting for ever."""
-    import logging
-
+def run_dask(tasks, done, client=None, local_workers: int = 2, worker_timeout: float = WORKER_LOSS_SECONDS) -> None:
+    """On the Dask cluster of `client` (from connect(); the caller closes it), or on a local cluster of
+    `local_workers` processes started for the run. Raises ClusterLost when no worker has been alive for
+    `worker_timeout` seconds or the scheduler is lost, instead of waiting for ever."""
     from dask.distributed import LocalCluster
 
-    quiet = logging.getLogger("distributed")  # its own log lines about a lost cluster; ours say what to do
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)
-    cluster = None if address else LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
-                                                dashboard_address=None)
-    client = _connect(address) if address else _client(cluster)
-    try:
-        _run_on(client, tasks, done, worker_timeout, address or "of the local cluster")
-    finally:
-        client.close(timeout=CONNECT_SECONDS)
-        if cluster is not None:
-            cluster.close()
-        quiet.setLevel(level)
+    with _quiet_dask_logs():
+        if client is not None:
+            _run_on(client, tasks, done, worker_timeout, client.scheduler.address)
+            return
+        with LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster, _client(cluster) as local:
+            _run_on(local, tasks, done, worker_timeout, "of the local cluster")
+
+
+@contextlib.contextmanager
+def connect(address: str):
+    """A client of the scheduler at `address` for the length of the `with` (Dask's own log lines silenced), or a
+    UserError within CONNECT_SECONDS, before any work is done."""
+    with _quiet_dask_logs():
+        try:
+            client = _client(address)
+        except (OSError, ValueError, TypeError) as err:
+            reason = str(err).split("\n")[0][:200]
+            raise UserError(f"command line, option --scheduler {address}: no Dask scheduler answered there within "
+                            f"{CONNECT_SECONDS} s ({reason}). Expected the address of a running scheduler, such as "
+                            f"tcp://host:8786 (start one with `dask scheduler`), or --local-cluster N to start one "
+                            f"for this run; nothing was run.") from None
+        try:
+            yield client
+        finally:
+            client.close(timeout=CONNECT_SECONDS)
 
 
 def _client(target):
@@ -89,16 +100,24 @@ def _client(target):
     return Client(target, timeout=CONNECT_SECONDS)
 
 
-def _connect(address: str):
-    """A client of the scheduler at `address`, or a UserError within CONNECT_SECONDS."""
+@contextlib.contextmanager
+def _quiet_dask_logs():
+    """Silence Dask's own log lines (tracebacks of a lost connection among them) while it runs chunks: when the
+    cluster fails, our message says what happened and what to do. Its loggers set their own levels, so each one."""
+    import logging
+
+    import distributed  # noqa: F401 (creates its loggers)
+
+    loggers = [logging.getLogger(name) for name in ["distributed", *logging.root.manager.loggerDict]
+               if name == "distributed" or name.startswith("distributed.")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
     try:
-        return _client(address)
-    except (OSError, ValueError, TypeError) as err:
-        reason = str(err).split("\n")[0][:200]
-        raise UserError(f"command line, option --scheduler {address}: no Dask scheduler answered there within "
-                        f"{CONNECT_SECONDS} s ({reason}). Expected the address of a running scheduler, such as "
-                        f"tcp://host:8786 (start one with `dask scheduler`), or --local-cluster N to start one for "
-                        f"this run; nothing was run.") from None
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 def _run_on(client, tasks, done, worker_timeout: float, where: str) -> None:

@@ -180,6 +180,16 @@ def run_sweep(spec, out, workers: int | None = None, scheduler: str | None = Non
               worker_timeout: float | None = None) -> SweepReport:
     """Run every unfinished chunk; progress(worlds_done_now, worlds_total_now) is called as chunks finish, and
     on_notice(text) with the changes a --resume accepted."""
+    import contextlib
+
+    from . import executors
+
+    with executors.connect(scheduler) if scheduler else contextlib.nullcontext() as client:  # refused before any work
+        return _run(spec, out, workers, client, local_cluster, resume, chunk_worlds, progress, on_notice,
+                    worker_timeout)
+
+
+def _run(spec, out, workers, client, local_cluster, resume, chunk_worlds, progress, on_notice, worker_timeout):
     from . import executors
 
     folder, manifest, notice = prepare(spec, out, resume, chunk_worlds)
@@ -206,8 +216,8 @@ def run_sweep(spec, out, workers: int | None = None, scheduler: str | None = Non
             progress(processed[0], todo)
 
     workers = workers or os.cpu_count() or 1
-    if scheduler or local_cluster:
-        executors.run_dask(tasks, done, address=scheduler, local_workers=local_cluster or workers,
+    if client is not None or local_cluster:
+        executors.run_dask(tasks, done, client=client, local_workers=local_cluster or workers,
                            worker_timeout=worker_timeout or executors.WORKER_LOSS_SECONDS)
     elif workers == 1 or len(tasks) <= 1:
         executors.run_in_process(tasks, done)
