@@ -257,7 +257,7 @@ class _Sub:
 
 def _known(value, names, where: str, what: str, expected: str):
     """`value` if it is one of `names`, else a UserError suggesting the closest."""
-    if value not in names:
+    if not isinstance(value, str) or value not in names:
         raise UserError(f"{where}: unknown {what} {show_value(value)}."
                         f"{closest(str(value), names)} Expected {expected}: {', '.join(names)}.")
     return value

@@ -221,7 +221,7 @@ def _outcomes(raw, src) -> dict:
                             f"found {_show(name)}.")
         metric, stat, threshold = item.get("metric"), item.get("stat", "final"), item.get("threshold")
         relative = item.get("relative", False)
-        if metric not in METRICS:
+        if not isinstance(metric, str) or metric not in METRICS:
             raise UserError(f"{src.where(('outcomes', i, 'metric'))}: unknown metric {_show(metric)}."
                             f"{closest(str(metric), METRICS)} Expected one of the recorded metrics (docs/model.md).")
         if stat not in STATS:
@@ -242,8 +242,13 @@ def _outcomes(raw, src) -> dict:
 def _timeseries(raw, src) -> list:
     from ..model.metrics import METRICS
 
-    if not isinstance(raw, list) or any(m not in METRICS for m in raw):
-        bad = next((m for m in raw if m not in METRICS), raw) if isinstance(raw, list) else raw
+    def known(m) -> bool:
+        return isinstance(m, str) and m in METRICS
+
+    if not isinstance(raw, list) or not all(map(known, raw)):
+        bad = next((m for m in raw if not known(m)), raw) if isinstance(raw, list) else raw
         raise UserError(f"{src.where(('timeseries',))}: expected a list of metric names to keep week by week, found "
                         f"{_show(bad)}.{closest(str(bad), METRICS)}")
+    if len(set(raw)) != len(raw):
+        raise UserError(f"{src.where(('timeseries',))}: expected each metric once, found {_show(raw)}.")
     return list(raw)
