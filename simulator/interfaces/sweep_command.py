@@ -43,6 +43,10 @@ def run_sweep_command(sweep_file, out, workers, scheduler, local_cluster, resume
     spec = specs.load(sweep_file)
     if out is None:
         out = Path("outputs") / "sweeps" / spec.name / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    if not resume and not Path(out).exists():
+        from ..files import check_writable
+
+        check_writable(Path(out))  # before anything is printed (the runner checks again, for library callers)
     where = f"Dask scheduler {scheduler}" if scheduler else (
         f"a local Dask cluster of {local_cluster} workers" if local_cluster else f"{workers or 'all'} local cores")
     click.echo(f"{spec.name}: {spec.design} design, {spec.points:,} points x {spec.replications:,} replications = "
