@@ -558,3 +558,8 @@ def test_a_malformed_predictions_file_is_refused_before_simulating(tmp_path, mon
     result = sim(tmp_path, monkeypatch, scenario, "--predictions", guesses)
     assert_user_error(result, "guesses.json", *fragments)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_non_finite_prim_threshold_is_refused(tmp_path, monkeypatch):
+    result = sim(tmp_path, monkeypatch, tmp_path, "--method", "prim", "--threshold", "nan", command="analyze")
+    assert_user_error(result, "option --threshold", "expected a finite number, found nan")

@@ -7,6 +7,7 @@ writes its tables (CSV) and figures (PNG) without overwriting anything.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def analyze(sweep_dir, method: str = "summary", outcome: str | None = None, thre
     if method not in METHODS:
         raise UserError(f"analysis method {method!r} is unknown.{closest(method, METHODS)} Expected one of: "
                         f"{', '.join(METHODS)}.")
+    if threshold is not None and not math.isfinite(threshold):
+        raise UserError(f"command line, option --threshold: expected a finite number, found {threshold}.")
     if threshold is not None and method != "prim":
         raise UserError(f"threshold {threshold}: only the prim method uses a threshold (cases are outcome > "
                         f"threshold); expected no threshold with --method {method}.")

@@ -126,6 +126,7 @@ class SweepFolder:
         return {chunk_index(f) for f in self.chunk_files(chunks)}
 
     def write_chunk(self, index: int, table, timeseries=None) -> None:
+        self.chunks.mkdir(exist_ok=True)  # (a resumed folder may have lost it)
         if timeseries is not None:
             self.timeseries.mkdir(exist_ok=True)
             _atomic_write(self.timeseries / f"{CHUNK.format(index=index)}.parquet",
@@ -135,6 +136,7 @@ class SweepFolder:
 
     def write_failure(self, index: int, error: str, trace: str) -> None:
         record = {"chunk": index, "error": error, "traceback": trace}
+        self.failures.mkdir(exist_ok=True)
         _atomic_write(self.failures / f"{CHUNK.format(index=index)}.json",
                       lambda p: p.write_text(json.dumps(record, indent=2)))
 
