@@ -241,15 +241,16 @@ class Sweep:
             return ""
         chunks = self.missing_chunks()
         failed = [c for c in chunks if c in self.failed]
-        why = (f"chunks {_short(failed)} failed (errors in {self.path / 'failures'})" if failed else "")
+        why = (f"chunks {short_list(failed)} failed (errors in {self.path / 'failures'})" if failed else "")
         not_run = [c for c in chunks if c not in self.failed]
         if not_run:
-            why += ("; " if why else "") + f"chunks {_short(not_run)} were never finished (interrupted sweep)"
+            why += ("; " if why else "") + f"chunks {short_list(not_run)} were never finished (interrupted sweep)"
         return (f"{missing:,} of {int(self.manifest['worlds']):,} worlds are missing ({why or 'unknown cause'}). "
                 f"Run the missing chunks with: {self.resume_command()}")
 
 
-def _short(items, n: int = 8) -> str:
+def short_list(items, n: int = 8) -> str:
+    """'1, 2, 3' or '1, 2, ... and 12 more': a list of chunks or points for a message."""
     items = list(items)
     return ", ".join(map(str, items[:n])) + (f" and {len(items) - n} more" if len(items) > n else "")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
-from .folder import SweepFolder
+from .folder import SweepFolder, short_list
 from .worker import ChunkTask
 
 # What a --resume may change, by manifest key -> the sweep file's key it comes from. The rule: a finished chunk is never
@@ -124,10 +124,11 @@ def _accept_changes(spec, folder: SweepFolder, existing: dict, manifest: dict) -
         clash = sorted(touched & finished)
         if clash:
             raise UserError(f"--resume {folder.path}: the sweep file {spec.path} has changed since this folder was "
-                            f"started ({'; '.join(every + params)}), and finished chunks {_short(clash)} were computed "
-                            f"with the old values; resuming would mix results of two different sweeps. Expected those "
-                            f"keys as they were (a resume may change only the inputs of unfinished chunks, such as a "
-                            f"parameter value whose chunks all failed), or a new --out folder; nothing was changed.")
+                            f"started ({'; '.join(every + params)}), and finished chunks {short_list(clash)} were "
+                            f"computed with the old values; resuming would mix results of two different sweeps. "
+                            f"Expected those keys as they were (a resume may change only the inputs of unfinished "
+                            f"chunks, such as a parameter value whose chunks all failed), or a new --out folder; "
+                            f"nothing was changed.")
     manifest["created"] = existing.get("created")
     manifest["changes"] = [*existing.get("changes", []), {"keys": every + params + harmless,
                                                          "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}]
@@ -150,11 +151,6 @@ def _chunks_of_changed_points(old, new, manifest: dict) -> set[int]:
     points = np.flatnonzero((old[names].to_numpy() != new[names].to_numpy()).any(axis=1))
     r, size = manifest["replications"], manifest["chunk_worlds"]
     return {c for p in points.tolist() for c in range(p * r // size, ((p + 1) * r - 1) // size + 1)}
-
-
-def _short(items, n: int = 8) -> str:
-    items = list(items)
-    return ", ".join(map(str, items[:n])) + (f" and {len(items) - n} more" if len(items) > n else "")
 
 
 def plan(spec, folder: SweepFolder, manifest: dict) -> list[ChunkTask]:
