@@ -55,13 +55,18 @@ def read_json(path: Path, keys: tuple = (), origin: str = "`sim run` or `sim com
     if not isinstance(data, dict):
         raise UserError(f"{path}: expected a JSON object, found {type(data).__name__}. Expected the file as written "
                         f"by {origin}.")
+    require_keys(path, data, keys, origin)
+    return data
+
+
+def require_keys(path: Path, data: dict, keys, origin: str) -> None:
+    """A UserError naming the file and the keys missing from its JSON object, if any."""
     missing = [k for k in keys if k not in data]
     if missing:
         raise UserError(f"{path}: the key{'s' if len(missing) > 1 else ''} {', '.join(repr(k) for k in missing)} "
                         f"{'are' if len(missing) > 1 else 'is'} missing; found "
                         f"{', '.join(map(repr, list(data)[:20])) or 'none'}. Expected the file as written by this "
                         f"version of {origin}.")
-    return data
 
 
 def check_parquet(path: Path, columns: list[str], rows: int | None = None, origin: str = "`sim run`"):

@@ -28,7 +28,8 @@ SCENARIO_FILES = sorted((ROOT / "scenarios").rglob("*.yaml"))
 SWEEP_FILES = sorted((ROOT / "configs" / "sweeps").glob("*.yaml"))
 MUTANT = "mutant.yaml"
 SETTINGS = settings(max_examples=int(os.environ.get("SIM_FUZZ_EXAMPLES", "100")), deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], derandomize=True)
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow], derandomize=True,
+                    database=None)
 
 # Values put in place of whatever was there. Text markers become raw YAML after dumping (tags, unquoted dates, aliases).
 REPLACEMENTS = [
@@ -113,6 +114,8 @@ def mutants(draw, files, start=as_shipped):
         text = BOMB + text if isinstance(data, dict) else text
     for marker, raw in RAW.items():
         text = text.replace(marker, raw)
+    if draw(st.integers(0, 9)) == 0:  # a file cut short (saved mid-edit, copied half)
+        text = text[:draw(st.integers(0, len(text)))]
     note(f"{original.name}:\n{text[:3000]}")
     return original, text
 

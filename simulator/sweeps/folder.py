@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UserError
-from ..files import check_parquet, read_json
+from ..files import check_parquet, read_json, require_keys
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,7 +86,13 @@ class SweepFolder:
         file = self.path / MANIFEST
         if not file.exists():
             return None
-        manifest = read_json(file, MANIFEST_KEYS, ORIGIN)
+        manifest = read_json(file, (), ORIGIN)
+        missing = [k for k in ("design", "problem", "outcomes") if k not in manifest]
+        if missing:
+            raise UserError(f"{file}: not a sweep manifest, keys {', '.join(missing)} missing (found: "
+                            f"{', '.join(list(manifest)[:20])}). Expected the folder of a sweep ({LAYOUT}); "
+                            f"`sim run` folders cannot be analysed this way.")
+        require_keys(file, manifest, MANIFEST_KEYS, ORIGIN)
         _check_manifest(file, manifest)
         return manifest
 
