@@ -129,7 +129,7 @@ def _run_on(client, tasks, done, worker_timeout: float, where: str) -> None:
     while pending or running:
         if client.status != "running" or any(f.status == "cancelled" for f in running):
             raise ClusterLost(f"the connection to the Dask scheduler {where} was lost")
-        workers = len(client.scheduler_info(n_workers=-1).get("workers", {}))
+        workers = _workers(client)
         if workers:
             alive_at = time.monotonic()
         elif time.monotonic() - alive_at > worker_timeout:
@@ -147,6 +147,15 @@ def _run_on(client, tasks, done, worker_timeout: float, where: str) -> None:
             if future.status == "cancelled":
                 raise ClusterLost(f"the connection to the Dask scheduler {where} was lost")
             _report(running.pop(future), future.result, done)
+
+
+def _workers(client) -> int:
+    """Workers alive now, from the client's cached view of the scheduler (no round trip)."""
+    try:
+        info = client.scheduler_info(n_workers=-1)  # newer Dask lists only 5 workers unless asked for all
+    except TypeError:  # older Dask: no such argument, and every worker listed
+        info = client.scheduler_info()
+    return len(info.get("workers", {}))
 
 
 def _report(task, result, done):
