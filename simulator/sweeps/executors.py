@@ -150,9 +150,9 @@ def _run_on(client, tasks, done, worker_timeout: float, where: str) -> None:
 
 
 def _workers(client) -> int:
-    """Workers alive now, from the client's cached view of the scheduler (no round trip)."""
+    """Workers alive now, as the scheduler reports them."""
     try:
-        info = client.scheduler_info(n_workers=-1)  # newer Dask lists only 5 workers unless asked for all
+        info = client.scheduler_info(n_workers=-1)  # some Dask versions list only a few workers unless asked
     except TypeError:  # older Dask: no such argument, and every worker listed
         info = client.scheduler_info()
     return len(info.get("workers", {}))
