@@ -83,7 +83,8 @@ def test_report_on_a_timeseries_with_rows_missing(made, tmp_path):
 
 
 @pytest.mark.parametrize("edit, key", [({"weeks": "six"}, "weeks"), ({"start_date": "2024-13-01"}, "start_date"),
-                                       ({"story": []}, "story")])
+                                       ({"story": []}, "story"), ({"start_date": "9999-12-01"}, "start_date and weeks"),
+                                       ({"weeks": 10**15}, "start_date and weeks")])
 def test_report_on_a_hand_edited_manifest(made, tmp_path, edit, key):
     run = copy(made, "run", tmp_path)
     manifest = json.loads((run / "manifest.json").read_text())

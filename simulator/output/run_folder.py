@@ -223,9 +223,14 @@ def _check_manifest(path: Path, manifest: dict) -> None:
     problems = [k for k in ("worlds", "weeks", "seed") if not whole(manifest[k])]
     problems += [k for k in ("parameters", "story") if not isinstance(manifest[k], dict)]
     try:
-        dt.date.fromisoformat(str(manifest["start_date"]))
+        start = dt.date.fromisoformat(str(manifest["start_date"]))
     except ValueError:
         problems.append("start_date")
+    else:
+        if not problems:
+            from ..scenario.loader import check_dates
+
+            check_dates(start, manifest["weeks"], f"{path}: damaged, start_date and weeks")
     if problems:
         raise UserError(f"{path}: damaged, the value{'s' if len(problems) > 1 else ''} of {', '.join(problems)} "
                         f"{'are' if len(problems) > 1 else 'is'} not what `sim run` writes (whole numbers for "

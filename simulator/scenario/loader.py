@@ -79,7 +79,7 @@ class Scenario:
             out.weeks = _int_in(weeks, 1, MAX_WEEKS, source)
             label = "--weeks" if weeks_from is None else "'weeks'"
             _check_horizon(out.events, out.weeks, override=(source, label))
-            _check_dates(out.start_date, out.weeks, f"{source}: {out.weeks} weeks from the start date "
+            check_dates(out.start_date, out.weeks, f"{source}: {out.weeks} weeks from the start date "
                                                     f"{out.start_date} of {shown_path(out.path)}")
         return out
 
@@ -137,7 +137,7 @@ def load(path, _seen=()) -> Scenario:
                         f"expected at most {MAX_EVENTS:,} events in one scenario.")
     scenario.events = base.events + [_event(e, i, src) for i, e in enumerate(own)]
     _check_horizon(scenario.events, scenario.weeks)
-    _check_dates(scenario.start_date, scenario.weeks,
+    check_dates(scenario.start_date, scenario.weeks,
                  src.where(("start_date",) if "start_date" in data or "weeks" not in data else ("weeks",)))
     return scenario
 
@@ -154,9 +154,10 @@ def _check_horizon(events, weeks: int, override: tuple[str, str] | None = None) 
                             f"horizon of {weeks} weeks. Expected {expected}, found {weeks if override else week}.")
 
 
-def _check_dates(start: dt.date, weeks: int, where: str) -> None:
+def check_dates(start: dt.date, weeks: int, where: str) -> None:
     """Refuse a run whose dates leave FIRST_DATE..LAST_DATE (the last week included)."""
-    end = start + dt.timedelta(weeks=weeks) if start <= LAST_DATE else None
+    fits = (dt.date.max - start).days >= 7 * weeks  # else even the date arithmetic would overflow
+    end = start + dt.timedelta(weeks=weeks) if fits else None
     if start < FIRST_DATE or end is None or end > LAST_DATE:
         found = f"a start on {start}" + (f" and a last week on {end}" if end is not None else "")
         raise UserError(f"{where}: the run's dates must lie from {FIRST_DATE} to {LAST_DATE}; expected a start date "
