@@ -22,6 +22,7 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "iran.supply": ("full", "threaten", "reduce"),
     "iraq.exit_stance": ("quiet", "negotiate", "request"),
     "iraq.militia_policy": ("tolerate", "include", "press"),
+    "iraq.dollar_compliance": ("lax", "enforce"),
 }
 POSTURES = ("hold", "harass", "escalate")
 DECISIONS.update({f"militia.posture.{name}": POSTURES for name in FACTIONS})

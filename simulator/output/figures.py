@@ -11,7 +11,7 @@ from ..model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
 from .bands import date_axis, draw_band, first_week, quantiles
 
 FIGURES = {"key_metrics.png": (KEY_METRICS, (3, 3)),
-           "leverage.png": (LEVERAGE_METRICS, (2, 2)),
+           "leverage.png": (LEVERAGE_METRICS, (3, 2)),
            "violence.png": (["attacks_kataib_hezbollah", "attacks_hardline_allies", "us_strikes_per_week",
                              "us_casualties_per_week", "escalation", "us_troops_syria"], (2, 3))}
 
