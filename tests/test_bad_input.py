@@ -7,6 +7,7 @@ may be overwritten, and YAML tags that would run code are refused without runnin
 
 from __future__ import annotations
 
+import os
 import subprocess
 import textwrap
 import time
@@ -285,6 +286,23 @@ CASES = [
          ["'extends' would chain more than 20 files", "Expected a chain of at most 20 files", "p20.yaml"],
          files={f"p{i}.yaml": f"extends: p{i + 1}.yaml\n" for i in range(1, 30)} | {"p30.yaml": "name: root\n"},
          seconds=5.0),
+    # --- dates, names and counts
+    Case("start-date-near-year-9999", "name: t\nstart_date: 9999-06-01\n",
+         ["key 'start_date'", "from 1900-01-01 to 2200-12-31", "found a start on 9999-06-01"], line=2),
+    Case("start-date-before-1900", "start_date: 1850-01-01\n", ["key 'start_date'", "of at least 1900-01-01"], line=1),
+    Case("last-week-after-2200", "start_date: 2200-06-01\nweeks: 104\n",
+         ["key 'start_date'", "a last week on 2202-05-30", "by 2200-12-31"], line=1),
+    Case("cli-weeks-beyond-the-date-range", "start_date: 2200-06-01\nweeks: 10\n",
+         ["option --weeks", "104 weeks from the start date 2200-06-01", "by 2200-12-31"], args=["--weeks", "104"]),
+    Case("name-too-long", f"name: {'x' * 300}\n", ["key 'name'", "1 to 200 printable characters",
+                                                     "(302 characters)"], line=1),
+    Case("name-with-a-path", "name: ../../escape\n", ["key 'name'", "without '/'", "found '../../escape'"], line=1),
+    Case("event-action-is-a-list", "events:\n  - {action: [withdraw, truce], week: 3}\n",
+         ["key 'events[0].action'", "unknown action ['withdraw', 'truce']"], line=2),
+    Case("event-name-too-long", f"events:\n  - {{action: gaza_ceasefire, week: 3, name: {'y' * 300}}}\n",
+         ["key 'events[0].name'", "1 to 200 characters"], line=2),
+    Case("too-many-events", "events:\n" + "  - {action: gaza_ceasefire, week: 3}\n" * 1001,
+         ["key 'events'", "1,001 events", "at most 1,000 events"], line=1, seconds=5.0),
     # --- files and command line
     Case("missing-scenario-file", None, ["no such file", "Expected a YAML file"]),
     Case("cli-weeks-shorter-than-event", VALID_EVENT, ["option --weeks", "'cut'", "week 8",
@@ -480,3 +498,68 @@ def test_an_output_folder_that_cannot_be_written_is_refused_before_simulating(tm
     blocker.write_text("not a folder")
     result = sim("run", SCENARIOS / "baseline.yaml", "--worlds", 5, "--out", blocker / "run")
     assert result.exit_code == 2 and "is a file" in result.output and "Traceback" not in result.output, result.output
+
+
+def test_weeks_in_a_sweep_file_is_named_as_the_sweep_files_key(tmp_path, monkeypatch):
+    path = write(tmp_path, SWEEP, f"scenario: {ROOT / 'scenarios' / 'dollar_cudgel.yaml'}\ndesign: grid\nweeks: 3\n"
+                                  f"parameters:\n  iran_power_share: {{range: [0.2, 0.4]}}\noutcomes: [us_left_iraq]\n")
+    message = assert_user_error(sim(tmp_path, monkeypatch, path, "--out", tmp_path / "out", command="sweep"),
+                                f"{SWEEP}, key 'weeks' (line 3)", "3 weeks end before the event at",
+                                "dollar_cudgel.yaml", "Expected 'weeks' of at least 4, found 3")
+    assert "--weeks" not in message and "command line" not in message
+
+
+def test_weeks_in_a_sweep_file_that_leave_the_date_range_are_named(tmp_path, monkeypatch):
+    write(tmp_path, SCENARIO, "name: late\nstart_date: 2200-06-01\nweeks: 10\n")
+    path = write(tmp_path, SWEEP, f"scenario: {SCENARIO}\ndesign: grid\nweeks: 104\n"
+                                  f"parameters:\n  iran_power_share: {{range: [0.2, 0.4]}}\noutcomes: [us_left_iraq]\n")
+    assert_user_error(sim(tmp_path, monkeypatch, path, "--out", tmp_path / "out", command="sweep"),
+                      f"{SWEEP}, key 'weeks' (line 3)", "by 2200-12-31")
+
+
+UNWRITABLE = Path("/sys/sim-cannot-write-here")  # not writable even by root (sysfs), so the test bites for everyone
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "compare"])
+def test_an_out_folder_on_a_read_only_file_system_is_refused_before_simulating(tmp_path, monkeypatch, command):
+    scenario = write(tmp_path, SCENARIO, "name: t\nweeks: 4\n")
+    sweep = write(tmp_path, SWEEP, SWEEP_HEAD + "samples: 2\nweeks: 8\nparameters:\n"
+                                   "  iran_power_share: {range: [0.2, 0.4]}\noutcomes: [us_left_iraq]\n")
+    args = {"run": [scenario], "sweep": [sweep], "compare": [scenario, ROOT / "scenarios" / "baseline.yaml"]}[command]
+    started = time.perf_counter()
+    result = sim(tmp_path, monkeypatch, *args, "--out", UNWRITABLE / "out", command=command)
+    assert time.perf_counter() - started < 10
+    assert_user_error(result, f"--out {UNWRITABLE / 'out'}", "cannot be written to", "Nothing was run")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="running as root: file permissions do not stop root, so a folder "
+                                                "without write permission cannot be tested (the read-only file "
+                                                "system test above covers the same check)")
+def test_an_out_folder_without_write_permission_is_refused_before_simulating(tmp_path, monkeypatch):
+    scenario = write(tmp_path, SCENARIO, "name: t\nweeks: 4\n")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    assert_user_error(sim(tmp_path, monkeypatch, scenario, "--out", locked / "out"), "cannot be written to")
+
+
+@pytest.mark.parametrize("content, fragments", [
+    ('{"scenario": "t", "entries": [{"name": "A", "predictions": {"us_left_iraq": NaN}}]}',
+     ["entries[0].predictions.us_left_iraq", "expected a number from 0 to 100", "found nan"]),
+    ('{"scenario": "t", "entries": [{"name": "A", "predictions": {"us_left_irak": 40}}]}',
+     ["entries[0].predictions.us_left_irak", "unknown prediction"]),
+    ('{"scenario": "t", "entries": ["Group A"]}', ["entries[0]", "expected an object with 'name'"]),
+    ('{"scenario": "t", "entries": {}}', ["expected 'scenario' to be text and 'entries' a list"]),
+    ('{"scenario": "t", "entries": [', ["line 1", "not valid JSON"]),
+    ("[" * 100_000, ["nests too deeply"]),
+])
+def test_a_malformed_predictions_file_is_refused_before_simulating(tmp_path, monkeypatch, content, fragments):
+    scenario = write(tmp_path, SCENARIO, "name: t\nweeks: 4\n")
+    guesses = write(tmp_path, "guesses.json", content)
+    result = sim(tmp_path, monkeypatch, scenario, "--predictions", guesses)
+    assert_user_error(result, "guesses.json", *fragments)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_non_finite_prim_threshold_is_refused(tmp_path, monkeypatch):
+    result = sim(tmp_path, monkeypatch, tmp_path, "--method", "prim", "--threshold", "nan", command="analyze")
+    assert_user_error(result, "option --threshold", "expected a finite number, found nan")

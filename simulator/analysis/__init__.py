@@ -7,10 +7,12 @@ writes its tables (CSV) and figures (PNG) without overwriting anything.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 from ..errors import UserError, closest
+from ..files import check_writable
 from ..sweeps.folder import Sweep
 from ..sweeps.folder import read as load_sweep
 from .results import point_means, resolve_outcome
@@ -29,6 +31,8 @@ def analyze(sweep_dir, method: str = "summary", outcome: str | None = None, thre
     if method not in METHODS:
         raise UserError(f"analysis method {method!r} is unknown.{closest(method, METHODS)} Expected one of: "
                         f"{', '.join(METHODS)}.")
+    if threshold is not None and not math.isfinite(threshold):
+        raise UserError(f"command line, option --threshold: expected a finite number, found {threshold}.")
     if threshold is not None and method != "prim":
         raise UserError(f"threshold {threshold}: only the prim method uses a threshold (cases are outcome > "
                         f"threshold); expected no threshold with --method {method}.")
@@ -40,6 +44,7 @@ def analyze(sweep_dir, method: str = "summary", outcome: str | None = None, thre
     if folder.exists() and not folder.is_dir():
         raise UserError(f"output folder {folder}: this is a file; expected a folder (new or existing) for the "
                         f"analysis tables and figures.")
+    check_writable(folder, "--out" if out_dir is not None else "the analysis folder")
     try:
         tables, figures, lines = _RUNNERS[method](sweep, outcome, threshold)
     except UserError as e:  # the method modules know only tables; say which sweep and outcome

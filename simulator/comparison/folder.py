@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UserError
-from ..output.run_folder import ORIGIN, RunFolder, read_figures, read_json, read_predictions, read_run
+from ..files import read_json
+from ..output.run_folder import ORIGIN, RunFolder, read_figures, read_predictions, read_run
+from ..scenario.loader import show_value
 
 
 def write(folder: Path, runs: dict, rows: list[dict], baseline: str, figures: bool = True,
@@ -71,9 +73,14 @@ def read(folder) -> ComparisonFolder:
     if not isinstance(data["scenarios"], list) or not isinstance(data["rows"], list):
         raise UserError(f"{folder / 'comparison.json'}: expected 'scenarios' and 'rows' to be lists, found "
                         f"{type(data['scenarios']).__name__} and {type(data['rows']).__name__}. {ORIGIN}.")
+    names = [data["baseline"], *data["scenarios"]]
+    bad = next((n for n in names if not isinstance(n, str) or not n or "/" in n or "\\" in n or n in (".", "..")), None)
+    if bad is not None or len(set(names)) != len(names):
+        raise UserError(f"{folder / 'comparison.json'}: damaged, 'baseline' and 'scenarios' must name distinct run "
+                        f"folders under runs/, found {show_value(bad if bad is not None else names)}. {ORIGIN}.")
     runs: dict[str, RunFolder] = {}
-    for name in [data["baseline"], *data["scenarios"]]:
-        run_folder = folder / "runs" / str(name)
+    for name in names:
+        run_folder = folder / "runs" / name
         if not run_folder.is_dir():
             raise UserError(f"{folder}: comparison.json names the scenario {name!r}, but its run folder "
                             f"runs/{name}/ is missing. Expected a complete comparison folder as written by "

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 from ..errors import UserError
+from ..files import check_writable
 
 
 def run_comparison(baseline_file: str, scenario_files, worlds=None, seed=None, out=None, figures=True, pairs=False,
@@ -35,6 +36,7 @@ def run_comparison(baseline_file: str, scenario_files, worlds=None, seed=None, o
         dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     if folder.exists():
         raise UserError(f"--out {folder}: this path already exists. Expected a new folder; nothing was overwritten.")
+    check_writable(folder)
     guesses = gather(prediction_files, names, default_predictions)
 
     runs = {spec.name: simulate(spec) for spec in [base] + specs}

@@ -231,14 +231,18 @@ def report(folder, out):
 @click.option("--local-cluster", type=int, metavar="N", help="Start a local Dask cluster of N workers for this run.")
 @click.option("--resume", is_flag=True, help="Finish an interrupted sweep in --out without redoing finished chunks.")
 @click.option("--chunk-worlds", type=int, help="Worlds per chunk (default: the sweep file's, else 10,000).")
-def sweep(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worlds):
+@click.option("--worker-timeout", type=float, metavar="SECONDS",
+              help="Dask only: stop (saving the finished chunks) when no worker has been alive this long "
+                   "(default 60).")
+def sweep(sweep_file, out, workers, scheduler, local_cluster, resume, chunk_worlds, worker_timeout):
     """Run the parameter sweep in SWEEP (a YAML file or the name of a shipped one, see configs/sweeps/), saving each
     chunk as it finishes."""
     require("sweeps", "sim sweep")
     from ..shipped import find_sweep
     from .sweep_command import run_sweep_command
 
-    code = run_sweep_command(str(find_sweep(sweep_file)), out, workers, scheduler, local_cluster, resume, chunk_worlds)
+    code = run_sweep_command(str(find_sweep(sweep_file)), out, workers, scheduler, local_cluster, resume, chunk_worlds,
+                             worker_timeout)
     sys.exit(code)
 
 

@@ -69,8 +69,8 @@ def defaults() -> dict[str, float]:
 def check_name(name: str, where: str) -> Parameter:
     """The parameter called `name`, or a UserError that suggests the closest valid names."""
     params = registry()
-    if name not in params:
-        raise UserError(f"{where}: unknown parameter {name!r}.{closest(name, params)} "
+    if not isinstance(name, str) or name not in params:
+        raise UserError(f"{where}: unknown parameter {str(name)[:80]!r}.{closest(str(name), params)} "
                         f"Run `sim params` for the full list.")
     return params[name]
 

@@ -102,6 +102,9 @@ def anchors(spec) -> dict[str, str]:
     return out
 
 
+ORIGIN = "`sim predict`"
+
+
 def default_file(scenario_name: str) -> Path:
     return Path("predictions") / f"{scenario_name}.json"
 
@@ -121,26 +124,51 @@ def record(file: Path, scenario_name: str, name: str, answers: dict) -> dict:
     entry = {"name": name, "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
              "predictions": answers}
     data["entries"].append(entry)
-    file.parent.mkdir(parents=True, exist_ok=True)
     tmp = file.with_name(f".{file.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(tmp, file)  # the class's earlier predictions are never lost to a half-written file
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, indent=2) + "\n")
+        os.replace(tmp, file)  # the class's earlier predictions are never lost to a half-written file
+    except OSError as err:
+        if tmp.parent.is_dir():
+            tmp.unlink(missing_ok=True)
+        raise UserError(f"{file}: the predictions could not be saved ({err.strerror or err}). Expected a file you "
+                        f"can write; choose another with --file.") from None
     return entry
 
 
 def load(file: Path) -> dict:
+    """A predictions file, checked entry by entry, so a bad one is refused before anything is simulated."""
+    from ..files import read_json
+
     file = Path(file)
-    try:
-        data = json.loads(file.read_text())
-    except FileNotFoundError:
-        raise UserError(f"{file}: no such predictions file. Record predictions first with `sim predict SCENARIO`.") \
-            from None
-    except json.JSONDecodeError as err:
-        raise UserError(f"{file}, line {err.lineno}: not valid JSON ({err.msg}); expected a predictions file "
-                        f"written by `sim predict`.") from None
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list) or "scenario" not in data:
-        raise UserError(f"{file}: expected a predictions file with 'scenario' and 'entries', found something else.")
+    if not file.is_file():
+        raise UserError(f"{file}: no such predictions file. Record predictions first with `sim predict SCENARIO`.")
+    data = read_json(file, ("scenario", "entries"), ORIGIN)
+    if not isinstance(data["scenario"], str) or not isinstance(data["entries"], list):
+        raise UserError(f"{file}: expected 'scenario' to be text and 'entries' a list, found "
+                        f"{type(data['scenario']).__name__} and {type(data['entries']).__name__}. Expected a "
+                        f"predictions file written by {ORIGIN}.")
+    for i, entry in enumerate(data["entries"]):
+        _check_entry(file, i, entry)
     return data
+
+
+def _check_entry(file: Path, i: int, entry) -> None:
+    where = f"{file}, entries[{i}]"
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \
+            or not isinstance(entry.get("predictions"), dict):
+        raise UserError(f"{where}: expected an object with 'name' (text) and 'predictions' (an object of numbers), "
+                        f"found {str(entry)[:80]}. Expected a predictions file written by {ORIGIN}.")
+    for key, value in entry["predictions"].items():
+        q = QUESTIONS.get(key)
+        if q is None:
+            raise UserError(f"{where}.predictions.{str(key)[:60]}: unknown prediction. Expected one of: "
+                            f"{', '.join(QUESTIONS)}.")
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not number or not q.low <= value <= q.high:  # False for NaN
+            raise UserError(f"{where}.predictions.{key}: expected a number from {q.low:g} to {q.high:g} ({q.unit}), "
+                            f"found {str(value)[:60]}.")
 
 
 def reveal(model, data: dict) -> list[dict]:

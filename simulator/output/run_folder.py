@@ -31,10 +31,12 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UserError
+from ..files import check_parquet, check_writable, read_json, read_parquet
 
 DEFAULT_ROOT = Path("outputs")  # relative to where `sim` is run, like any CLI output
 VERSIONED = ("numpy", "pandas", "pyarrow", "mesa", "matplotlib", "yaml", "click")
-REQUIRED = ("manifest.json", "summary.json", "timeseries.parquet", "story.txt")
+REQUIRED = ("manifest.json", "summary.json", "timeseries.parquet", "events.parquet", "story.txt")
+EVENT_COLUMNS = ["world", "week", "actor", "kind", "description"]
 MANIFEST_KEYS = ("scenario", "seed", "worlds", "weeks", "start_date", "parameters", "story")
 ORIGIN = "Expected a folder written by `sim run` (manifest.json, summary.json, ...) or by `sim compare` " \
          "(comparison.json and runs/)"
@@ -48,7 +50,7 @@ def choose_folder(scenario_name: str, out: str | None) -> Path:
         if folder.exists():
             raise UserError(f"--out {folder}: this path already exists. Runs never overwrite earlier results; expected "
                             f"a new folder name, found an existing {'folder' if folder.is_dir() else 'file'}.")
-        _check_writable(folder)
+        check_writable(folder)
         return folder
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     folder = DEFAULT_ROOT / scenario_name / stamp
@@ -57,19 +59,6 @@ def choose_folder(scenario_name: str, out: str | None) -> Path:
         folder = DEFAULT_ROOT / scenario_name / f"{stamp}-{n}"
         n += 1
     return folder
-
-
-def _check_writable(folder: Path) -> None:
-    """Refuse, before anything is simulated, an output folder that could not be created."""
-    ancestor = folder.parent
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise UserError(f"--out {folder}: {ancestor} is a file, so the folder cannot be created there. Expected a new "
-                        f"folder under an existing folder.")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise UserError(f"--out {folder}: the folder {ancestor} cannot be written to, so the results could not be "
-                        f"saved. Expected a folder you can write to; choose another with --out.")
 
 
 def versions() -> dict:
@@ -203,11 +192,8 @@ class RunFolder:
         return read_parquet(self.folder / "timeseries.parquet", wanted or ["world", "week"], all_columns=wanted is None)
 
     def events(self):
-        """events.parquet, or None when the run wrote none."""
-        path = self.folder / "events.parquet"
-        if not path.is_file():
-            return None
-        return read_parquet(path, ["world", "week", "actor", "kind", "description"])
+        """events.parquet (every run writes it, with no rows when nothing happened)."""
+        return read_parquet(self.folder / "events.parquet", EVENT_COLUMNS)
 
 
 def read_run(folder, inside: str = "") -> RunFolder:
@@ -221,51 +207,35 @@ def read_run(folder, inside: str = "") -> RunFolder:
                             f"the scenario again.")
     manifest = read_json(folder / "manifest.json", MANIFEST_KEYS)
     summary = read_json(folder / "summary.json", ("metrics", "outcomes"))
+    _check_manifest(folder / "manifest.json", manifest)
+    weeks, worlds = int(manifest["weeks"]), int(manifest["worlds"])
+    check_parquet(folder / "timeseries.parquet", ["world", "week"], rows=worlds * (weeks + 1))
+    check_parquet(folder / "events.parquet", EVENT_COLUMNS)
     predictions = read_predictions(folder / "predictions.json") if (folder / "predictions.json").is_file() else None
     return RunFolder(folder, manifest, summary, read_figures(folder / "figures"), predictions)
 
 
-def read_json(path: Path, keys: tuple = ()) -> dict:
-    """A JSON object written by the project, or a UserError naming the file and what is wrong with it."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise UserError(f"{path}, line {err.lineno}: not valid JSON ({err.msg}). Expected the file as written by "
-                        f"`sim run` or `sim compare`; produce the folder again.") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise UserError(f"{path}: could not be read ({err}). Expected the file as written by `sim run` or "
-                        f"`sim compare`.") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a JSON object, found {type(data).__name__}. Expected the file as written "
-                        f"by `sim run` or `sim compare`.")
-    missing = [k for k in keys if k not in data]
-    if missing:
-        raise UserError(f"{path}: the key{'s' if len(missing) > 1 else ''} {', '.join(repr(k) for k in missing)} "
-                        f"{'are' if len(missing) > 1 else 'is'} missing; found {', '.join(map(repr, data)) or 'none'}. "
-                        f"Expected the file as written by this version of `sim run` or `sim compare`.")
-    return data
+def _check_manifest(path: Path, manifest: dict) -> None:
+    """The manifest values a reader relies on have their written types (a hand-edited or damaged file may not)."""
+    def whole(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
-
-def read_parquet(path: Path, columns: list[str], all_columns: bool = False):
-    """A Parquet table with at least `columns` (only those unless `all_columns`), or a UserError."""
-    import pandas as pd
-    import pyarrow.parquet as pq
-
+    problems = [k for k in ("worlds", "weeks", "seed") if not whole(manifest[k])]
+    problems += [k for k in ("parameters", "story") if not isinstance(manifest[k], dict)]
     try:
-        present = set(pq.read_schema(path).names)
-    except Exception as err:
-        raise UserError(f"{path}: not a readable Parquet file ({type(err).__name__}: {err}). Expected the file as "
-                        f"written by `sim run` or `sim compare`.") from None
-    missing = [c for c in columns if c not in present]
-    if missing:
-        raise UserError(f"{path}: the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-                        f"{'are' if len(missing) > 1 else 'is'} missing. Expected a table as written by `sim run` or "
-                        f"`sim compare`.")
-    try:
-        return pd.read_parquet(path, columns=None if all_columns else columns)
-    except Exception as err:
-        raise UserError(f"{path}: damaged, its data could not be read ({type(err).__name__}: {err}). Expected the "
-                        f"file as written by `sim run` or `sim compare`; produce the folder again.") from None
+        start = dt.date.fromisoformat(str(manifest["start_date"]))
+    except ValueError:
+        problems.append("start_date")
+    else:
+        if not problems:
+            from ..scenario.loader import check_dates
+
+            check_dates(start, manifest["weeks"], f"{path}: damaged, start_date and weeks")
+    if problems:
+        raise UserError(f"{path}: damaged, the value{'s' if len(problems) > 1 else ''} of {', '.join(problems)} "
+                        f"{'are' if len(problems) > 1 else 'is'} not what `sim run` writes (whole numbers for "
+                        f"worlds, weeks and seed, objects for parameters and story, an ISO date for start_date). "
+                        f"Expected the manifest as written by `sim run`; produce the folder again.")
 
 
 def read_figures(folder: Path) -> dict:

@@ -22,6 +22,11 @@ from .yaml_source import UnreadableFile, YamlSource, shown_path
 MAX_WORLDS = 1_000_000
 MAX_WEEKS = 1040
 MAX_EXTENDS = 20  # files in an `extends` chain, the scenario itself included
+MAX_EVENTS = 1000  # events in one scenario, parents included
+MAX_NAME = 200  # characters in a scenario, event or outcome name
+FIRST_DATE = dt.date(1900, 1, 1)  # earliest start date
+LAST_DATE = dt.date(2200, 12, 31)  # latest date of the last week (dates are stored as 64-bit nanoseconds, which end
+#                                    in 2262, so every date the run writes stays representable)
 _ASCII_INT = re.compile(r"-?[0-9]{1,19}")
 TOP_KEYS = {"name", "title", "description", "extends", "start_date", "weeks", "worlds", "seed", "initial", "parameters",
             "events"}
@@ -58,8 +63,9 @@ class Scenario:
                 "seed": self.seed, "parameters": dict(self.parameters), "events": [e.to_dict() for e in self.events],
                 "files": [str(f) for f in self.files]}
 
-    def with_overrides(self, worlds=None, seed=None, weeks=None) -> Scenario:
-        """A copy with command-line overrides, checked like the file's own values."""
+    def with_overrides(self, worlds=None, seed=None, weeks=None, weeks_from: str | None = None) -> Scenario:
+        """A copy with command-line overrides, checked like the file's own values. `weeks_from` names where the
+        weeks come from when it is not the command line (a sweep file's key), for messages."""
         import copy
 
         out = copy.copy(self)
@@ -69,8 +75,12 @@ class Scenario:
         if seed is not None:
             out.seed = _int_in(seed, 0, 2**63 - 1, f"{where}, option --seed")
         if weeks is not None:
-            out.weeks = _int_in(weeks, 1, MAX_WEEKS, f"{where}, option --weeks")
-            _check_horizon(out.events, out.weeks, cli=True)
+            source = weeks_from or f"{where}, option --weeks"
+            out.weeks = _int_in(weeks, 1, MAX_WEEKS, source)
+            label = "--weeks" if weeks_from is None else "'weeks'"
+            _check_horizon(out.events, out.weeks, override=(source, label))
+            check_dates(out.start_date, out.weeks, f"{source}: {out.weeks} weeks from the start date "
+                                                    f"{out.start_date} of {shown_path(out.path)}")
         return out
 
 
@@ -84,7 +94,7 @@ def load(path, _seen=()) -> Scenario:
         parent_file = data["extends"]
         if not isinstance(parent_file, str):
             raise UserError(f"{src.where(('extends',))}: expected the path of another scenario file, found "
-                            f"{parent_file!r}.")
+                            f"{show_value(parent_file)}.")
         parent_path = (path.parent / parent_file)
         if not is_file_path(parent_path):
             parent_path = shipped.shipped_scenario(parent_file) or parent_path
@@ -110,7 +120,7 @@ def load(path, _seen=()) -> Scenario:
         base = Scenario(name=path.stem, title="", description="", path=None)
 
     scenario = Scenario(
-        name=_text(data, "name", src, base.name if "extends" in data else path.stem),
+        name=folder_name(_text(data, "name", src, base.name if "extends" in data else path.stem), src.where(("name",))),
         title=_text(data, "title", src, base.title),
         description=_text(data, "description", src, base.description),
         path=path,
@@ -121,20 +131,38 @@ def load(path, _seen=()) -> Scenario:
         parameters={**base.parameters, **_initial(data, src), **_parameters(data, src)},
         files=base.files + [path],
     )
-    scenario.events = base.events + [_event(e, i, src) for i, e in enumerate(_list(data, "events", src))]
+    own = _list(data, "events", src)
+    if len(base.events) + len(own) > MAX_EVENTS:
+        raise UserError(f"{src.where(('events',))}: {len(base.events) + len(own):,} events (parents included); "
+                        f"expected at most {MAX_EVENTS:,} events in one scenario.")
+    scenario.events = base.events + [_event(e, i, src) for i, e in enumerate(own)]
     _check_horizon(scenario.events, scenario.weeks)
+    check_dates(scenario.start_date, scenario.weeks,
+                 src.where(("start_date",) if "start_date" in data or "weeks" not in data else ("weeks",)))
     return scenario
 
 
-def _check_horizon(events, weeks: int, cli: bool = False) -> None:
-    """Refuse events that could only act after the last week."""
+def _check_horizon(events, weeks: int, override: tuple[str, str] | None = None) -> None:
+    """Refuse events that could only act after the last week. `override`: (where, label) of a horizon set outside the
+    scenario file (`--weeks` on the command line, `weeks:` in a sweep file)."""
     for event in events:
         week = event.week if event.when is None else event.when.after_week
         if week > weeks:
-            prefix = f"command line, option --weeks {weeks}: the event at " if cli else ""
-            expected = f"--weeks of at least {week}" if cli else f"a week from 1 to {weeks}"
+            prefix = f"{override[0]}: {weeks} weeks end before the event at " if override else ""
+            expected = f"{override[1]} of at least {week}" if override else f"a week from 1 to {weeks}"
             raise UserError(f"{prefix}{event.source}: event '{event.name}' cannot act at week {week}, outside the "
-                            f"horizon of {weeks} weeks. Expected {expected}, found {weeks if cli else week}.")
+                            f"horizon of {weeks} weeks. Expected {expected}, found {weeks if override else week}.")
+
+
+def check_dates(start: dt.date, weeks: int, where: str) -> None:
+    """Refuse a run whose dates leave FIRST_DATE..LAST_DATE (the last week included)."""
+    fits = (dt.date.max - start).days >= 7 * weeks  # else even the date arithmetic would overflow
+    end = start + dt.timedelta(weeks=weeks) if fits else None
+    if start < FIRST_DATE or end is None or end > LAST_DATE:
+        found = f"a start on {start}" + (f" and a last week on {end}" if end is not None else "")
+        raise UserError(f"{where}: the run's dates must lie from {FIRST_DATE} to {LAST_DATE}; expected a start date "
+                        f"of at least {FIRST_DATE} and a last week ({weeks} weeks later) by {LAST_DATE}, found "
+                        f"{found}.")
 
 
 # --------------------------------------------------------------------------------------------------- helpers
@@ -159,15 +187,25 @@ def read_mapping(path: Path, keys: set, what: str) -> YamlSource:
 def _no_unknown(data: dict, allowed: set, path: tuple, src: YamlSource) -> None:
     for key in data:
         if key not in allowed:
-            raise UserError(f"{src.where(path + (str(key),))}: unknown key {key!r}.{closest(str(key), allowed)} "
-                            f"Expected one of: {', '.join(sorted(allowed))}.")
+            raise UserError(f"{src.where(path + (str(key),))}: unknown key {show_value(key)}."
+                            f"{closest(str(key), allowed)} Expected one of: {', '.join(sorted(allowed))}.")
 
 
 def _text(data, key, src, default) -> str:
     value = data.get(key, default)
     if not isinstance(value, str):
-        raise UserError(f"{src.where((key,))}: expected text, found {value!r}.")
+        raise UserError(f"{src.where((key,))}: expected text, found {show_value(value)}.")
     return value.strip()
+
+
+def folder_name(value: str, where: str) -> str:
+    """A scenario or sweep name, which also names output folders: 1 to MAX_NAME characters, no path separators, no
+    control characters, not '.' or '..'."""
+    if not 0 < len(value) <= MAX_NAME or not value.isprintable() or "/" in value or "\\" in value \
+            or value in (".", ".."):
+        raise UserError(f"{where}: expected a name of 1 to {MAX_NAME} printable characters without '/' or '\\' (it "
+                        f"names the output folder), found {show_value(value)}.")
+    return value
 
 
 def _date(data, src, default) -> dt.date:
@@ -180,7 +218,7 @@ def _date(data, src, default) -> dt.date:
         except ValueError:
             pass
     if not isinstance(value, dt.date):
-        raise UserError(f"{src.where(('start_date',))}: expected a date like 2024-01-15, found {value!r}.")
+        raise UserError(f"{src.where(('start_date',))}: expected a date like 2024-01-15, found {show_value(value)}.")
     return value
 
 
@@ -193,13 +231,13 @@ def _int_in(value, low, high, where) -> int:
         elif isinstance(value, str) and _ASCII_INT.fullmatch(value.strip()):
             value = int(value.strip())
         else:
-            raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {_show(value)}.")
+            raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {show_value(value)}.")
     if not low <= value <= high:
-        raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {_show(value)}.")
+        raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {show_value(value)}.")
     return value
 
 
-def _show(value) -> str:
+def show_value(value) -> str:
     """`value` for a message: numbers with thousands separators, anything long cut short."""
     if isinstance(value, int) and not isinstance(value, bool):
         digits = len(str(abs(value)))
@@ -220,24 +258,24 @@ class _Sub:
 
 def _known(value, names, where: str, what: str, expected: str):
     """`value` if it is one of `names`, else a UserError suggesting the closest."""
-    if value not in names:
-        raise UserError(f"{where}: unknown {what} {value!r}.{closest(str(value), names)} Expected {expected}: "
-                        f"{', '.join(names)}.")
+    if not isinstance(value, str) or value not in names:
+        raise UserError(f"{where}: unknown {what} {show_value(value)}."
+                        f"{closest(str(value), names)} Expected {expected}: {', '.join(names)}.")
     return value
 
 
 def _number(value, where, low=None, high=None) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise UserError(f"{where}: expected a number, found {_show(value)}.")
+        raise UserError(f"{where}: expected a number, found {show_value(value)}.")
     try:
         number = float(value)
     except OverflowError:
-        raise UserError(f"{where}: expected a number{_span(low, high)}, found {_show(value)}, too large to use."
+        raise UserError(f"{where}: expected a number{_span(low, high)}, found {show_value(value)}, too large to use."
                         ) from None
     if not math.isfinite(number):
-        raise UserError(f"{where}: expected a finite number{_span(low, high)}, found {value!r}.")
+        raise UserError(f"{where}: expected a finite number{_span(low, high)}, found {show_value(value)}.")
     if (low is not None and number < low) or (high is not None and number > high):
-        raise UserError(f"{where}: expected a number{_span(low, high)}, found {value!r}.")
+        raise UserError(f"{where}: expected a number{_span(low, high)}, found {show_value(value)}.")
     return number
 
 
@@ -254,7 +292,7 @@ def _list(data, key, src) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise UserError(f"{src.where((key,))}: expected a list, found {type(value).__name__} {value!r}.")
+        raise UserError(f"{src.where((key,))}: expected a list, found {type(value).__name__} {show_value(value)}.")
     return value
 
 
@@ -266,13 +304,13 @@ def _number_section(data, src, key: str, example: str, resolve=None) -> dict:
     values = data.get(key) or {}
     if not isinstance(values, dict):
         raise UserError(f"{src.where((key,))}: expected a mapping of names to numbers, such as {example}, found "
-                        f"{values!r}.")
+                        f"{show_value(values)}.")
     out = {}
     for name, value in values.items():
         where = src.where((key, name))
         target = str(name) if resolve is None else resolve(name, where)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise UserError(f"{where}: parameter {name!r} expects a number, found {value!r}.")
+            raise UserError(f"{where}: parameter {show_value(name)} expects a number, found {show_value(value)}.")
         out[target] = check_value(target, value, where)
     return out
 
@@ -311,18 +349,19 @@ def _event(raw, i, src):
     path = ("events", i)
     if not isinstance(raw, dict):
         raise UserError(f"{src.where(path)}: expected an event mapping with at least 'action' and 'week' or 'when', "
-                        f"found {raw!r}.")
+                        f"found {show_value(raw)}.")
     _no_unknown(raw, EVENT_KEYS, path, src)
     action = _known(raw.get("action"), ACTIONS, src.where(path + ("action",)), "action", "one of")
     name = raw.get("name", action)
-    if not isinstance(name, str):
-        raise UserError(f"{src.where(path + ('name',))}: expected text, found {name!r}.")
+    if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME:
+        raise UserError(f"{src.where(path + ('name',))}: expected text of 1 to {MAX_NAME} characters, found "
+                        f"{show_value(name)}.")
     if ("week" in raw) == ("when" in raw):
         raise UserError(f"{src.where(path)}: an event needs exactly one of 'week' (scheduled) or 'when' (a condition "
                         f"on a metric), found {'both' if 'week' in raw else 'neither'}.")
     repeat = raw.get("repeat", False)
     if not isinstance(repeat, bool):
-        raise UserError(f"{src.where(path + ('repeat',))}: expected true or false, found {repeat!r}.")
+        raise UserError(f"{src.where(path + ('repeat',))}: expected true or false, found {show_value(repeat)}.")
     every = raw.get("every")
     if every is not None:
         every = _int_in(every, 1, MAX_WEEKS, src.where(path + ("every",)))
@@ -340,7 +379,7 @@ def _event(raw, i, src):
         wpath = path + ("when",)
         if not isinstance(cond, dict):
             raise UserError(f"{src.where(wpath)}: expected a condition like {{metric: parallel_rate, above: 1800, "
-                            f"for_weeks: 3}}, found {cond!r}.")
+                            f"for_weeks: 3}}, found {show_value(cond)}.")
         _no_unknown(cond, WHEN_KEYS, wpath, src)
         metric = _known(cond.get("metric"), METRICS, src.where(wpath + ("metric",)), "metric",
                         "one of the recorded metrics")
@@ -364,16 +403,17 @@ def _options(action, given, path, src) -> dict:
 
     spec = ACTIONS[action].options
     if not isinstance(given, dict):
-        raise UserError(f"{src.where(path)}: expected a mapping of options for {action!r}, found {given!r}.")
+        raise UserError(f"{src.where(path)}: expected a mapping of options for {show_value(action)}, found "
+                        f"{show_value(given)}.")
     if given and not spec:
-        raise UserError(f"{src.where(path)}: action {action!r} takes no options, found {given!r}.")
+        raise UserError(f"{src.where(path)}: action {show_value(action)} takes no options, found {show_value(given)}.")
     _no_unknown(given, set(spec), path, src)
     out = {}
     for key, opt in spec.items():
         where = src.where(path + (key,))
         if key not in given:
             if opt.default is None and not opt.optional:
-                raise UserError(f"{src.where(path)}: action {action!r} needs option {key!r} "
+                raise UserError(f"{src.where(path)}: action {show_value(action)} needs option {show_value(key)} "
                                 f"({opt.help or opt.kind.__name__}).")
             out[key] = opt.default
             continue
@@ -382,7 +422,7 @@ def _options(action, given, path, src) -> dict:
             out[key] = None
         elif opt.kind is bool:
             if not isinstance(value, bool):
-                raise UserError(f"{where}: expected true or false, found {value!r}.")
+                raise UserError(f"{where}: expected true or false, found {show_value(value)}.")
             out[key] = value
         elif opt.kind is int:
             out[key] = _int_in(value, int(opt.low), int(opt.high), where)
@@ -390,9 +430,9 @@ def _options(action, given, path, src) -> dict:
             out[key] = _number(value, where, opt.low, opt.high)
         else:
             if not isinstance(value, str) or (opt.choices and value not in opt.choices):
-                raise UserError(f"{where}: expected one of {', '.join(opt.choices)}, found {value!r}."
+                raise UserError(f"{where}: expected one of {', '.join(opt.choices)}, found {show_value(value)}."
                                 f"{closest(str(value), opt.choices)}" if opt.choices else
-                                f"{where}: expected text, found {value!r}.")
+                                f"{where}: expected text, found {show_value(value)}.")
             out[key] = value
     if action in ("force", "forbid") and out["option"] not in DECISIONS[out["decision"]]:
         raise UserError(f"{src.where(path + ('option',))}: decision {out['decision']!r} has options "

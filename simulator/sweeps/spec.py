@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..errors import UserError, closest
 from ..model.outcomes import OUTCOMES, STATS, VALUE_STATS, Outcome
-from ..scenario.loader import is_file_path
+from ..scenario.loader import MAX_NAME, folder_name, is_file_path
+from ..scenario.loader import show_value as _show
 from ..scenario.yaml_source import UnreadableFile, shown_path
 from . import designs
 
@@ -78,7 +79,7 @@ def load(path) -> SweepSpec:
 
     base = data["scenario"]
     if not isinstance(base, str):
-        raise UserError(f"{src.where(('scenario',))}: expected the path of a scenario file, found {base!r}.")
+        raise UserError(f"{src.where(('scenario',))}: expected the path of a scenario file, found {_show(base)}.")
     base_path = path.parent / base
     if not is_file_path(base_path):
         from ..shipped import scenario_names, shipped_scenario
@@ -96,8 +97,8 @@ def load(path) -> SweepSpec:
 
     design = data["design"]
     if design not in designs.METHODS:
-        raise UserError(f"{src.where(('design',))}: unknown design {design!r}.{closest(str(design), designs.METHODS)} "
-                        f"Expected one of: {', '.join(designs.METHODS)}.")
+        raise UserError(f"{src.where(('design',))}: unknown design {_show(design)}."
+                        f"{closest(str(design), designs.METHODS)} Expected one of: {', '.join(designs.METHODS)}.")
     samples = _int(data.get("samples", 10), 1, 10_000_000, src.where(("samples",)))
     if design == "sobol" and samples & (samples - 1):
         raise UserError(f"{src.where(('samples',))}: a Sobol design needs a power of two (its convergence depends on "
@@ -105,10 +106,15 @@ def load(path) -> SweepSpec:
                         f"{1 << samples.bit_length()}.")
     allow = data.get("allow_outside_range", False)
     if not isinstance(allow, bool):
-        raise UserError(f"{src.where(('allow_outside_range',))}: expected true or false, found {allow!r}.")
+        raise UserError(f"{src.where(('allow_outside_range',))}: expected true or false, found {_show(allow)}.")
+
+    name, description = data.get("name", path.stem), data.get("description", "")
+    for key, value in (("name", name), ("description", description)):
+        if not isinstance(value, str):
+            raise UserError(f"{src.where((key,))}: expected text, found {_show(value)}.")
 
     spec = SweepSpec(
-        name=str(data.get("name", path.stem)), description=str(data.get("description", "")).strip(), path=path,
+        name=folder_name(name, src.where(("name",))), description=description.strip(), path=path,
         scenario=scenario, design=design, samples=samples,
         replications=_int(data.get("replications", 1), 1, 1_000_000, src.where(("replications",))),
         seed=_int(data.get("seed", scenario.seed), 0, 2**63 - 1, src.where(("seed",))),
@@ -122,13 +128,13 @@ def load(path) -> SweepSpec:
     if spec.worlds > MAX_WORLDS:
         raise UserError(f"{path}: this sweep has {spec.points:,} design points x {spec.replications:,} replications = "
                         f"{spec.worlds:,} worlds; expected at most {MAX_WORLDS:,}. Lower samples or replications.")
-    scenario.with_overrides(weeks=spec.weeks)  # refuses a horizon shorter than the scenario's events
+    scenario.with_overrides(weeks=spec.weeks, weeks_from=src.where(("weeks",)) if "weeks" in data else str(path))
     return spec
 
 
 def _int(value, low, high, where) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {value!r}.")
+        raise UserError(f"{where}: expected a whole number from {low:,} to {high:,}, found {_show(value)}.")
     return value
 
 
@@ -142,11 +148,6 @@ def _finite(value) -> bool:
         return False
 
 
-def _show(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else f"{text[:60]}... ({len(text):,} characters)"
-
-
 def _parameters(raw, design, allow, src, registry) -> dict:
     if raw == "all":
         if design == "grid":
@@ -156,16 +157,17 @@ def _parameters(raw, design, allow, src, registry) -> dict:
                 for p in registry.values() if p.high > p.low and not p.initial}
     if not isinstance(raw, dict) or not raw:
         raise UserError(f"{src.where(('parameters',))}: expected a mapping like "
-                        f"{{us_dollar_access: {{range: [0.3, 1.0]}}}} or 'all', found {raw!r}.")
+                        f"{{us_dollar_access: {{range: [0.3, 1.0]}}}} or 'all', found {_show(raw)}.")
     out = {}
     for name, spec in raw.items():
         where = src.where(("parameters", str(name)))
         if name not in registry:
-            raise UserError(f"{where}: unknown parameter {name!r}.{closest(str(name), registry)} Run `sim params` for "
-                            f"the list.")
+            raise UserError(f"{where}: unknown parameter {_show(name)}.{closest(str(name), registry)} "
+                            f"Run `sim params` for the list.")
         p = registry[name]
         if not isinstance(spec, dict) or set(spec) - {"range", "values"} or len(spec) != 1:
-            raise UserError(f"{where}: expected {{range: [low, high]}} or {{values: [v1, v2, ...]}}, found {spec!r}.")
+            raise UserError(f"{where}: expected {{range: [low, high]}} or {{values: [v1, v2, ...]}}, found "
+                            f"{_show(spec)}.")
         key = next(iter(spec))
         numbers = spec[key]
         if not isinstance(numbers, list) or not numbers or not all(_finite(v) for v in numbers):
@@ -173,15 +175,15 @@ def _parameters(raw, design, allow, src, registry) -> dict:
                             f"found {_show(numbers)}.")
         if key == "range" and (len(numbers) != 2 or numbers[0] >= numbers[1]):
             raise UserError(f"{src.where(('parameters', str(name), key))}: expected [low, high] with low < high, found "
-                            f"{numbers!r}.")
+                            f"{_show(numbers)}.")
         if key == "values" and design != "grid":
             raise UserError(f"{src.where(('parameters', str(name), key))}: value lists only work with design: grid; "
                             f"a {design} design needs a range [low, high].")
         low, high = min(numbers), max(numbers)
         if not allow and (low < p.low or high > p.high):
-            raise UserError(f"{src.where(('parameters', str(name), key))}: {numbers!r} goes outside the documented "
-                            f"range of {name!r}, [{p.low:g}, {p.high:g}] {p.unit}. Expected values inside it, or "
-                            f"'allow_outside_range: true' to explore beyond it on purpose.")
+            raise UserError(f"{src.where(('parameters', str(name), key))}: {_show(numbers)} goes outside the "
+                            f"documented range of {_show(name)}, [{p.low:g}, {p.high:g}] {p.unit}. Expected values "
+                            f"inside it, or 'allow_outside_range: true' to explore beyond it on purpose.")
         out[name] = {"low": float(low), "high": float(high),
                      "values": [float(v) for v in numbers] if key == "values" else None}
     return out
@@ -194,40 +196,44 @@ def _outcomes(raw, src) -> dict:
     keys = {"name", "metric", "stat", "threshold", "relative"}
     if not isinstance(raw, list) or not raw:
         raise UserError(f"{src.where(('outcomes',))}: expected a list of named outcomes ({', '.join(OUTCOMES)}) or "
-                        f"mappings {{name, metric, stat, threshold, relative}}, found {raw!r}.")
+                        f"mappings {{name, metric, stat, threshold, relative}}, found {_show(raw)}.")
     out = {}
     for i, item in enumerate(raw):
         where = src.where(("outcomes", i))
         name = item if isinstance(item, str) else item.get("name") if isinstance(item, dict) else None
         if isinstance(name, str) and name in RESERVED_COLUMNS:
-            raise UserError(f"{where}: the outcome name {name!r} is reserved for a column of every results table "
-                            f"({', '.join(RESERVED_COLUMNS)}); expected another name, found {name!r}.")
+            raise UserError(f"{where}: the outcome name {_show(name)} is reserved for a column of every results table "
+                            f"({', '.join(RESERVED_COLUMNS)}); expected another name, found {_show(name)}.")
         if isinstance(name, str) and name in out:
-            raise UserError(f"{where}: the outcome {name!r} appears twice; expected each outcome name once, so no "
+            raise UserError(f"{where}: the outcome {_show(name)} appears twice; expected each outcome name once, so no "
                             f"result silently overwrites another.")
         if isinstance(item, str):
             if item not in OUTCOMES:
-                raise UserError(f"{where}: unknown named outcome {item!r}.{closest(item, OUTCOMES)} Expected one of: "
-                                f"{', '.join(OUTCOMES)}, or a mapping {{name, metric, stat, threshold, relative}}.")
+                raise UserError(f"{where}: unknown named outcome {_show(item)}."
+                                f"{closest(item, OUTCOMES)} Expected one of: {', '.join(OUTCOMES)}, or a mapping "
+                                f"{{name, metric, stat, threshold, relative}}.")
             out[item] = OUTCOMES[item]
             continue
         if not isinstance(item, dict) or set(item) - keys or "name" not in item:
-            raise UserError(f"{where}: expected {{name, metric, stat, threshold, relative}}, found {item!r}.")
+            raise UserError(f"{where}: expected {{name, metric, stat, threshold, relative}}, found {_show(item)}.")
+        if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME:
+            raise UserError(f"{src.where(('outcomes', i, 'name'))}: expected a name of 1 to {MAX_NAME} characters, "
+                            f"found {_show(name)}.")
         metric, stat, threshold = item.get("metric"), item.get("stat", "final"), item.get("threshold")
         relative = item.get("relative", False)
-        if metric not in METRICS:
-            raise UserError(f"{src.where(('outcomes', i, 'metric'))}: unknown metric {metric!r}."
+        if not isinstance(metric, str) or metric not in METRICS:
+            raise UserError(f"{src.where(('outcomes', i, 'metric'))}: unknown metric {_show(metric)}."
                             f"{closest(str(metric), METRICS)} Expected one of the recorded metrics (docs/model.md).")
         if stat not in STATS:
-            raise UserError(f"{src.where(('outcomes', i, 'stat'))}: unknown statistic {stat!r}."
+            raise UserError(f"{src.where(('outcomes', i, 'stat'))}: unknown statistic {_show(stat)}."
                             f"{closest(str(stat), STATS)} Expected one of: {', '.join(STATS)}.")
         needs = stat not in VALUE_STATS
         if needs != (threshold is not None) or (threshold is not None and not _finite(threshold)):
-            raise UserError(f"{where}: statistic {stat!r} {'needs a finite' if needs else 'takes no'} numeric "
+            raise UserError(f"{where}: statistic {_show(stat)} {'needs a finite' if needs else 'takes no'} numeric "
                             f"'threshold', found {_show(threshold)}.")
         if not isinstance(relative, bool) or (relative and not needs):
             raise UserError(f"{src.where(('outcomes', i, 'relative'))}: expected true or false (true: the threshold is "
-                            f"a multiple of the world's week-0 value; only with a threshold), found {relative!r}.")
+                            f"a multiple of the world's week-0 value; only with a threshold), found {_show(relative)}.")
         out[str(item["name"])] = Outcome(metric, stat, None if threshold is None else float(threshold), relative,
                                          str(item["name"]))
     return out
@@ -236,8 +242,13 @@ def _outcomes(raw, src) -> dict:
 def _timeseries(raw, src) -> list:
     from ..model.metrics import METRICS
 
-    if not isinstance(raw, list) or any(m not in METRICS for m in raw):
-        bad = next((m for m in raw if m not in METRICS), raw) if isinstance(raw, list) else raw
+    def known(m) -> bool:
+        return isinstance(m, str) and m in METRICS
+
+    if not isinstance(raw, list) or not all(map(known, raw)):
+        bad = next((m for m in raw if not known(m)), raw) if isinstance(raw, list) else raw
         raise UserError(f"{src.where(('timeseries',))}: expected a list of metric names to keep week by week, found "
-                        f"{bad!r}.{closest(str(bad), METRICS)}")
+                        f"{_show(bad)}.{closest(str(bad), METRICS)}")
+    if len(set(raw)) != len(raw):
+        raise UserError(f"{src.where(('timeseries',))}: expected each metric once, found {_show(raw)}.")
     return list(raw)

@@ -173,9 +173,9 @@ def _lever_when(run: RunFolder, e: dict, fired) -> list:
 
 
 def _fired_counts(run: RunFolder):
-    """The scenario's events in events.parquet (None when the run wrote none)."""
+    """The scenario's events in events.parquet."""
     ev = run.events()
-    return None if ev is None else ev[ev["actor"] == "scenario"]
+    return ev[ev["actor"] == "scenario"]
 
 
 def _fired_text(run: RunFolder, fired, e: dict) -> str:
