@@ -68,10 +68,13 @@ def _unit_formatter(unit: str):
     class UnitFormatter(Formatter):
         """Tick labels through units.fmt_tick, with the decimals the spacing of the ticks needs."""
 
+        step = 0.0
+
+        def set_locs(self, locs):
+            self.step = abs(locs[1] - locs[0]) if len(locs) > 1 else 0.0
+
         def __call__(self, x, pos=None):
-            locs = self.locs
-            step = abs(locs[1] - locs[0]) if len(locs) > 1 else 0.0
-            return units.fmt_tick(x, unit, step)
+            return units.fmt_tick(x, unit, self.step)
 
     return UnitFormatter()
 

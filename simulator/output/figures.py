@@ -50,7 +50,8 @@ def _layer(model, name: str) -> dict:
 
 
 def _mark_label(model, week: int, label: str) -> str:
-    return f"week {week} ({model.calendar.date(week):%d %b %Y}): {label}"
+    day = model.calendar.date(week)
+    return f"week {week} ({day.day} {day:%b %Y}): {label}"
 
 
 def layout(title: str, start, weeks: int, files: dict | None = None) -> dict:
@@ -173,12 +174,12 @@ class Drawing:
             if event_handles:
                 fig.legend(handles=event_handles, loc="lower left", bbox_to_anchor=(0.01, 0.01), fontsize=8,
                            frameon=False, alignment="left", title_fontsize=8,
-                           title="Dashed lines, each scenario's events:" if overlay else "Dashed lines, events:")
+                           title="Dashed lines (each scenario's events):" if overlay else "Dashed lines (scenario events):")
             else:
                 fig.text(0.01, 0.01, "No scenario events in this run.", fontsize=8)
             foot = LEGEND_ROW * (len(marks) + 1) + 0.45
             fig.subplots_adjust(left=0.07 if cols > 2 else 0.09, right=0.98, top=1 - 0.95 / height,
-                                bottom=foot / height, hspace=0.35, wspace=0.28)
+                                bottom=foot / height, hspace=0.3, wspace=0.28)
             path = folder / filename
             fig.savefig(path, dpi=DPI)
             written.append(path)
