@@ -32,7 +32,7 @@ def _model(name="withdrawal", worlds=60):
 
 
 @cache
-def _drawn(tmp="/tmp"):
+def _drawn():
     """The run figures of a withdrawal run, drawn (PNGs written), as {(file, metric): Axes} and the Drawing."""
     import tempfile
 
@@ -40,7 +40,7 @@ def _drawn(tmp="/tmp"):
     drawing = figures.Drawing(data)
     drawing.finish(data, tempfile.mkdtemp(prefix="test-figures-"))
     panels = {}
-    for filename, (fig, axes) in drawing.figures.items():
+    for filename, (_, axes) in drawing.figures.items():
         for ax, name in zip(axes.flat, figures.FIGURES[filename][0]):
             panels[name] = ax
     return panels, drawing

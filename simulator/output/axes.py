@@ -59,10 +59,11 @@ def unit_axis(ax, unit: str, low: float | None = None, high: float | None = None
         low, high = (data.y0, data.y1) if np.isfinite([data.y0, data.y1]).all() else (0.0, 1.0)
     ax.set_ylim(*y_range(low, high, unit))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], integer=units.is_count(unit)))
-    ax.yaxis.set_major_formatter(_unit_formatter(unit))
+    ax.yaxis.set_major_formatter(unit_formatter(unit))
 
 
-def _unit_formatter(unit: str):
+def unit_formatter(unit: str):
+    """A matplotlib tick formatter for `unit` (units.fmt_tick), for any axis or colour bar."""
     from matplotlib.ticker import Formatter
 
     class UnitFormatter(Formatter):

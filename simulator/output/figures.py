@@ -172,9 +172,9 @@ class Drawing:
             fig.legend(handles=band_handles, loc="upper center", bbox_to_anchor=(0.5, 1 - 0.38 / height),
                        ncols=len(band_handles), fontsize=8, frameon=False)
             if event_handles:
+                title = "Dashed lines (each scenario's events):" if overlay else "Dashed lines (scenario events):"
                 fig.legend(handles=event_handles, loc="lower left", bbox_to_anchor=(0.01, 0.01), fontsize=8,
-                           frameon=False, alignment="left", title_fontsize=8,
-                           title="Dashed lines (each scenario's events):" if overlay else "Dashed lines (scenario events):")
+                           frameon=False, alignment="left", title_fontsize=8, title=title)
             else:
                 fig.text(0.01, 0.01, "No scenario events in this run.", fontsize=8)
             foot = LEGEND_ROW * (len(marks) + 1) + 0.45
