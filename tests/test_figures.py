@@ -171,10 +171,12 @@ def test_run_folder_is_complete_when_sim_run_returns(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["run"], "no staging or figure folders left behind"
 
 
-def test_background_figures_are_the_same_pixels_as_drawn_here(tmp_path):
+@pytest.mark.parametrize("groups", [figure_worker.ONE_GROUP, figure_worker.TWO_GROUPS])
+def test_background_figures_are_the_same_pixels_as_drawn_here(tmp_path, groups):
     model = _model()
     data = figures.figure_data(model, "withdrawal: US forces leave Iraq")
-    background = figure_worker.BackgroundFigures(figures.layout(data["title"], model.calendar.start, model.weeks))
+    background = figure_worker.BackgroundFigures(figures.layout(data["title"], model.calendar.start, model.weeks),
+                                                 groups)
     background.submit(data)
     background.finish(tmp_path / "background")
     figures.draw_figures(data, tmp_path / "here")
@@ -188,7 +190,8 @@ def test_a_failed_figure_process_is_reported_and_the_figures_drawn_here(tmp_path
                         lambda: [sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"])
     result = sim("run", "withdrawal", "--worlds", 30, "--out", tmp_path / "run")
     assert result.exit_code == 0, result.output
-    assert "Note: the process drawing key_metrics.png failed (exit status 3): boom" in result.stderr
+    assert "Note: the process drawing key_metrics.png" in result.stderr
+    assert "failed (exit status 3): boom" in result.stderr and "Drawing the figures in this process" in result.stderr
     _pngs_valid(tmp_path / "run")
 
 
@@ -220,3 +223,13 @@ def test_sim_run_does_not_import_all_of_mesa_but_mesa_stays_whole():
             "import mesa.experimental\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_second_figure_process_only_when_a_core_is_idle(monkeypatch):
+    monkeypatch.setattr(figure_worker.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(figure_worker.os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+    assert figure_worker.default_groups() == figure_worker.TWO_GROUPS
+    monkeypatch.setattr(figure_worker.os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+    assert figure_worker.default_groups() == figure_worker.ONE_GROUP
+    assert sorted(f for group in figure_worker.TWO_GROUPS for f in group) == FILES
+    assert sorted(f for group in figure_worker.ONE_GROUP for f in group) == FILES

@@ -1,20 +1,22 @@
-"""`sim run`'s figures, drawn by background processes while the model runs and the tables are written.
+"""`sim run`'s figures, drawn by a background process while the model runs and the tables are written.
 
 Drawing the three run figures takes matplotlib about as long as simulating the run, and importing matplotlib another
-0.7 s; done after the tables they nearly doubled `sim run`. So `sim run` starts `BackgroundFigures` as soon as it knows
-the scenario: two fresh Python processes (`subprocess`, no fork: nothing of the parent's state, threads or locks is
-inherited) each import matplotlib and lay out their empty figures while the parent simulates; after the run the parent
-sends each the figures' data (`figures.figure_data`, ~100 KB pickled through the child's stdin, nothing else
-crosses) and goes on printing and writing tables while the children draw into a private temporary folder. `finish`
-waits for both, checks every PNG, and moves the folder into the run's staging folder, so the run folder is complete
-when `sim run` exits, or it is not there at all (as before).
+0.7 CPU-s; done after the tables they nearly doubled `sim run`. So `sim run` starts `BackgroundFigures` as soon as it
+knows the scenario: a fresh Python process (`subprocess`, no fork: nothing of the parent's state, threads or locks
+is inherited; two processes when more than a core is idle, `default_groups`) imports matplotlib and lays out the
+empty figures while the parent simulates. After the run the parent sends it the figures' data
+(`figures.figure_data`, about 100 KB pickled through the child's stdin; nothing else crosses) and goes on printing
+and writing tables while the child draws into a private temporary folder. The child runs at nice 10, so on a busy
+machine the run's own work comes first. `finish` waits for the child, checks every PNG, and moves the folder into
+the run's staging folder, so the run folder is complete when `sim run` exits, or it is not there at all (as before).
 
-If a child fails or hangs, `finish` says so on stderr and draws the figures in the parent instead (the same code, so
-the same pixels); if that fails too it raises `FiguresFailed`: the run folder is still written, without figures, and
-`sim run` exits with status 1 and says why.
+If a child fails or hangs, `finish` says so on stderr and draws the figures in the parent instead (the same code,
+the same pixels); if that fails too it raises `FiguresFailed`: the run folder is still written, without figures,
+and `sim run` exits with status 1 and says why.
 
-The child side is `main()`: `python -m simulator.output.figure_worker` reads two pickled messages from stdin, the
-layout (at once) and then (data, folder); EOF before either means "cancelled" and the child exits quietly.
+The child side is `main()`: it reads two pickled messages from stdin, the layout (at once) and then (data, folder);
+EOF before either means "cancelled" and the child exits quietly. The pickles come only from the parent that started
+it, through a pipe.
 """
 
 from __future__ import annotations
