@@ -233,3 +233,19 @@ def test_a_second_figure_process_only_when_a_core_is_idle(monkeypatch):
     assert figure_worker.default_groups() == figure_worker.ONE_GROUP
     assert sorted(f for group in figure_worker.TWO_GROUPS for f in group) == FILES
     assert sorted(f for group in figure_worker.ONE_GROUP for f in group) == FILES
+
+
+def test_events_in_the_same_week_share_one_named_line(tmp_path):
+    model = _model("bluff_called", 40)
+    marks = figures.event_marks(model)
+    weeks = sorted({w for w, _ in marks})
+    assert len(marks) > len(weeks), "bluff_called has several events in one week"
+    data = figures.figure_data(model, "bluff_called")
+    drawing = figures.Drawing(data)
+    drawing.finish(data, tmp_path)
+    fig, axes = drawing.figures["key_metrics.png"]
+    dashed = [line for line in axes.flat[0].get_lines() if line.get_linestyle() not in ("-", "None")]
+    assert len(dashed) == len(weeks) and len({line.get_color() for line in dashed}) == len(weeks)
+    named = " ".join(" ".join(t.get_text().split()) for legend in fig.legends for t in legend.get_texts())
+    for week, label in marks:
+        assert f"week {week} " in named and label in named, label

@@ -168,14 +168,15 @@ class Results:
         return fig
 
     def _panel(self, ax, name: str) -> None:
-        from ..output.axes import event_lines, unit_axis
+        from ..output.axes import event_lines, same_week, unit_axis
         from ..output.bands import date_axis, draw_band, first_week, quantiles
 
         unit = self.units[name]
         weeks, q = quantiles(self.series[name], first_week(unit))
         dates = self.dates
         draw_band(ax, [dates[int(w)] for w in weeks], q)
-        event_lines(ax, [(dates[week], f"week {week}: {label}") for week, label in self.marks if week <= self.weeks])
+        event_lines(ax, [(dates[week], label) for week, label in
+                         same_week([m for m in self.marks if m[0] <= self.weeks], lambda w, t: f"week {w}: {t}")])
         unit_axis(ax, unit, float(np.nanmin(q)), float(np.nanmax(q)))
         ax.set_title(self.descriptions[name], fontsize=9)
         ax.set_ylabel(unit, fontsize=8)

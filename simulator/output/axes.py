@@ -88,3 +88,20 @@ def event_lines(ax, marks, styles=EVENT_STYLES, labels=True) -> list:
         color, style = styles[i % len(styles)]
         lines.append(ax.axvline(x, color=color, linestyle=style, linewidth=1.0, label=label if labels else None))
     return lines
+
+
+def same_week(marks, label=None, width: int = 110) -> list[tuple]:
+    """(x, text) marks with one entry per x, in order: the texts of events at the same x joined by '; ' (lines drawn
+    on top of each other would show one colour for several legend entries), passed through label(x, joined) if
+    given, and wrapped at `width` characters."""
+    import textwrap
+
+    merged: dict = {}
+    for x, text in marks:
+        merged.setdefault(x, []).append(text)
+    out = []
+    for x, texts in merged.items():
+        joined = "; ".join(texts)
+        out.append((x, "\n".join(textwrap.wrap(label(x, joined) if label else joined, width,
+                                                subsequent_indent="    "))))
+    return out

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
-from .axes import EVENT_STYLES, event_lines, unit_axis
+from .axes import EVENT_STYLES, event_lines, same_week, unit_axis
 from .bands import date_axis, draw_band, first_week, quantiles
 
 FIGURES = {"key_metrics.png": (KEY_METRICS, (3, 3)),
@@ -49,9 +49,9 @@ def _layer(model, name: str) -> dict:
     return {"dates": np.datetime64(model.calendar.start, "D") + 7 * weeks.astype("timedelta64[D]"), "q": q}
 
 
-def _mark_label(model, week: int, label: str) -> str:
+def _mark_label(model, week: int, label: str, prefix: str = "") -> str:
     day = model.calendar.date(week)
-    return f"week {week} ({day.day} {day:%b %Y}): {label}"
+    return f"{prefix}week {week} ({day.day} {day:%b %Y}): {label}"
 
 
 def layout(title: str, start, weeks: int, files: dict | None = None) -> dict:
@@ -78,9 +78,14 @@ def figure_data(model, title: str) -> dict:
     for filename, (names, _) in FIGURES.items():
         for panel, name in zip(data["files"][filename]["panels"], names):
             panel["layers"] = [_layer(model, name)]
-    data["series"] = [{"label": None, "color": "C0",
-                       "marks": [(_date(model, w), _mark_label(model, w, label)) for w, label in event_marks(model)]}]
+    data["series"] = [{"label": None, "color": "C0", "marks": _marks(model)}]
     return data
+
+
+def _marks(model, prefix: str = "") -> list[tuple]:
+    """The dashed lines of a model: (date, label), one per week with events (several events' names joined)."""
+    return [(_date(model, w), label) for w, label in
+            same_week(event_marks(model), lambda w, names: _mark_label(model, w, names, prefix))]
 
 
 def overlay_data(models: dict, title: str) -> dict:
@@ -91,9 +96,7 @@ def overlay_data(models: dict, title: str) -> dict:
     for filename, spec in data["files"].items():
         for panel, name in zip(spec["panels"], FIGURES[filename.removeprefix("compare_")][0]):
             panel["layers"] = [_layer(model, name) for model in models.values()]
-    data["series"] = [{"label": label, "color": f"C{i}",
-                       "marks": [(_date(model, w), f"{label}: {_mark_label(model, w, text)}")
-                                 for w, text in event_marks(model)]}
+    data["series"] = [{"label": label, "color": f"C{i}", "marks": _marks(model, f"{label}: ")}
                       for i, (label, model) in enumerate(models.items())]
     return data
 
@@ -165,7 +168,8 @@ class Drawing:
                 high = max(float(np.nanmax(layer["q"])) for layer in layers)
                 unit_axis(ax, panel["unit"], low, high)
             # both legends sit outside the panels: the band key under the title, the dashed lines named at the foot
-            height = PANEL_HEIGHT * rows + 1.0 + LEGEND_ROW * (len(marks) + 1)
+            lines_of_text = sum(label.count("\n") + 1 for _, label in marks) + 1  # the legend's, title included
+            height = PANEL_HEIGHT * rows + 1.0 + LEGEND_ROW * lines_of_text
             fig.set_size_inches(PANEL_WIDTH * cols, height)
             band_handles = [h for h in axes.flat[0].get_legend_handles_labels()[0] if h not in event_handles]
             fig.suptitle(data["title"], fontsize=11, y=1 - 0.1 / height, va="top")
@@ -177,7 +181,7 @@ class Drawing:
                            frameon=False, alignment="left", title_fontsize=8, title=title)
             else:
                 fig.text(0.01, 0.01, "No scenario events in this run.", fontsize=8)
-            foot = LEGEND_ROW * (len(marks) + 1) + 0.45
+            foot = LEGEND_ROW * lines_of_text + 0.45
             fig.subplots_adjust(left=0.07 if cols > 2 else 0.09, right=0.98, top=1 - 0.95 / height,
                                 bottom=foot / height, hspace=0.3, wspace=0.28)
             path = folder / filename
