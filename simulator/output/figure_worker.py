@@ -71,17 +71,20 @@ class BackgroundFigures:
         groups = default_groups() if groups is None else groups
         self.tmp = Path(tempfile.mkdtemp(prefix="sim-figures-"))
         self.files = [f for group in groups for f in group]
-        self.procs, self.errors, self._sender = [], [], None
+        self.procs, self.errors, self._sender, self.data = [], [], None, None
         for group in groups:
             try:
                 proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, close_fds=True)
-                proc.stdin.write(pickle.dumps(split_layout(layout, group), protocol=pickle.HIGHEST_PROTOCOL))
-                proc.stdin.flush()
-            except OSError as err:  # could not start, or it died at once: the parent will draw
+            except (OSError, TypeError, ValueError) as err:  # could not start (no interpreter?): the parent draws
                 self.errors.append(f"could not start a figure process: {err}")
                 continue
             self.procs.append((proc, group))
+            try:
+                proc.stdin.write(pickle.dumps(split_layout(layout, group), protocol=pickle.HIGHEST_PROTOCOL))
+                proc.stdin.flush()
+            except OSError:  # it died at once: finish() reports its exit status and stderr, and the parent draws
+                _close(proc)
 
     def submit(self, data: dict) -> None:
         """Send each process the run's figure data (from a thread: a busy child must not hold up the parent)."""
@@ -89,6 +92,8 @@ class BackgroundFigures:
 
         def send():
             for proc, group in self.procs:
+                if proc.stdin is None:  # it died before the layout arrived
+                    continue
                 try:
                     proc.stdin.write(pickle.dumps((split_data(data, group), str(self.tmp)),
                                                   protocol=pickle.HIGHEST_PROTOCOL))
@@ -139,6 +144,8 @@ class BackgroundFigures:
             from .figures import draw_figures
 
             try:
+                if self.data is None:
+                    raise ValueError("finish() before submit(): no figure data")
                 draw_figures(self.data, target)
             except Exception as err:  # noqa: BLE001 - reported to the user, with what failed before
                 shutil.rmtree(target, ignore_errors=True)
