@@ -249,3 +249,17 @@ def test_events_in_the_same_week_share_one_named_line(tmp_path):
     named = " ".join(" ".join(t.get_text().split()) for legend in fig.legends for t in legend.get_texts())
     for week, label in marks:
         assert f"week {week} " in named and label in named, label
+
+
+def test_overlay_events_on_the_same_date_share_one_grey_line_named_for_each_scenario(tmp_path):
+    models = {"waivers_revoked": _model("waivers_revoked", 30), "bluff_called": _model("bluff_called", 30)}
+    data = figures.overlay_data(models, "two")
+    drawing = figures.Drawing(data)
+    drawing.finish(data, tmp_path)
+    fig, axes = drawing.figures["compare_leverage.png"]
+    dashed = [line for line in axes.flat[0].get_lines() if line.get_linestyle() not in ("-", "None")
+              and not line.get_label().startswith(("waivers_revoked (", "bluff_called ("))]
+    shared = [line for line in dashed if "waivers_revoked: week 4 " in line.get_label()]
+    assert len(shared) == 1 and "bluff_called: week 4 " in shared[0].get_label()
+    assert shared[0].get_color() == "0.25"
+    assert len({str(line.get_xdata()[0]) for line in dashed}) == len(dashed), "one line per date"

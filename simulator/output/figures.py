@@ -149,8 +149,7 @@ class Drawing:
         folder.mkdir(parents=True, exist_ok=True)
         series = data["series"]
         overlay = any(s["label"] for s in series)
-        marks = [mark for s in series for mark in s["marks"]]
-        styles = _event_styles(series)
+        marks, styles = _event_marks_and_styles(series)
         written = []
         for filename, (fig, axes) in self.figures.items():
             file = data["files"][filename]
@@ -195,13 +194,23 @@ def draw_figures(data: dict, folder: Path) -> list[Path]:
     return Drawing(data).finish(data, folder)
 
 
-def _event_styles(series) -> tuple:
-    """A (colour, dash) per event mark, in the order of the marks: in a single run each event its own style; in an
-    overlay each scenario's colour, its events told apart by the dash."""
+def _event_marks_and_styles(series) -> tuple[list, tuple]:
+    """The dashed lines to draw, (date, label), and a (colour, dash) for each. A single run: each line its own style.
+    An overlay: a line in its scenario's colour, its events told apart by the dash; where several scenarios have
+    events on the same date, one grey line named with all of them (lines on top of each other hide all but one)."""
     if not any(s["label"] for s in series):
-        return EVENT_STYLES
+        marks = [mark for s in series for mark in s["marks"]]
+        return marks, EVENT_STYLES
     dashes = ("--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))
-    return tuple((s["color"], dashes[j % len(dashes)]) for s in series for j in range(len(s["marks"])))
+    by_date: dict = {}
+    for s in series:
+        for j, (x, label) in enumerate(s["marks"]):
+            by_date.setdefault(x, []).append((label, (s["color"], dashes[j % len(dashes)])))
+    marks, styles = [], []
+    for x, entries in sorted(by_date.items()):
+        marks.append((x, "\n".join(label for label, _ in entries)))
+        styles.append(entries[0][1] if len(entries) == 1 else ("0.25", "--"))
+    return marks, tuple(styles)
 
 
 def write_overlays(models: dict, folder: Path, title: str) -> list[Path]:
