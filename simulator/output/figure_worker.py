@@ -6,9 +6,10 @@ knows the scenario: a fresh Python process (`subprocess`, no fork: nothing of th
 is inherited; two processes when more than a core is idle, `default_groups`) imports matplotlib and lays out the
 empty figures while the parent simulates. After the run the parent sends it the figures' data
 (`figures.figure_data`, about 100 KB pickled through the child's stdin; nothing else crosses) and goes on printing
-and writing tables while the child draws into a private temporary folder. The child runs at nice 10, so on a busy
-machine the run's own work comes first. `finish` waits for the child, checks every PNG, and moves the folder into
-the run's staging folder, so the run folder is complete when `sim run` exits, or it is not there at all (as before).
+and writing tables while the child draws into a private temporary folder. (A child at nice 10, so the run's own
+work would come first on a busy machine, measured no different: the run waits for its figures either way.)
+`finish` waits for the child, checks every PNG, and moves the folder into the run's staging folder, so the run
+folder is complete when `sim run` exits, or it is not there at all (as before).
 
 If a child fails or hangs, `finish` says so on stderr and draws the figures in the parent instead (the same code,
 the same pixels); if that fails too it raises `FiguresFailed`: the run folder is still written, without figures,
@@ -33,7 +34,6 @@ from pathlib import Path
 # One process draws every run figure; on a machine with a core to spare, two share them (9 panels; 4 + 6 panels)
 ONE_GROUP = (("key_metrics.png", "leverage.png", "violence.png"),)
 TWO_GROUPS = (("key_metrics.png",), ("leverage.png", "violence.png"))
-NICE = 10  # the figure processes yield to `sim run` itself, whose tables come first
 TIMEOUT_SECONDS = 300  # a child that has not finished by then is stopped and the parent draws instead
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -192,11 +192,6 @@ def main() -> None:
     """The child: lay out the figures, wait for the data, draw, exit 0 (1 with a traceback on stderr if drawing
     failed; 0 without drawing if the parent closed stdin early, which means it was cancelled)."""
     stream = sys.stdin.buffer
-    if hasattr(os, "nice"):
-        try:
-            os.nice(NICE)  # while the parent still simulates and writes, it comes first
-        except OSError:
-            pass
     try:
         spec = pickle.load(stream)
         from .figures import Drawing
