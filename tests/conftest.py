@@ -16,13 +16,14 @@ TEST_WORLDS = 600
 SIM = Path(sys.executable).with_name("sim")  # this environment's console script, for subprocess tests
 
 
-def sim(*args, input=None):
-    """`sim ARGS` in-process; a traceback is raised rather than hidden in the result."""
+def sim(*args, input=None, env=None):
+    """`sim ARGS` in-process (`env`: extra environment, e.g. COLUMNS); a traceback is raised rather than hidden in
+    the result."""
     from click.testing import CliRunner
 
     from simulator.interfaces.cli import cli
 
-    return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
 
 
 @cache

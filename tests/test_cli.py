@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 
 import pandas as pd
@@ -118,3 +120,94 @@ def test_ci_runs_the_readme_test_command():
         "the README's first command must run a shipped scenario by name")
     assert "pip install -e . " in commands[0], "the README's first command installs the core only"
     assert commands[1] in (ROOT / ".ci" / "run").read_text(), ".ci/run must call the README's test command"
+
+
+# ------------------------------------------------------------------------------------- a summary that follows the run
+def _row(text: str, label: str) -> str:
+    """The line of a one-line-per-row table that starts with `label`."""
+    return next(line for line in text.splitlines() if line.startswith(label))
+
+
+def test_summary_columns_follow_the_scenario_and_show_the_gas_cut():
+    from conftest import run_scenario
+
+    from simulator.output.summary import summarize, text_table
+
+    model = run_scenario("iran_gas_cutoff")
+    text = text_table(model, summarize(model), columns=200)
+    header = "\n".join(text.splitlines()[1:4])
+    for role, week in (("start", 0), ("during", 26), ("after", 32), ("end", 104)):
+        assert role in header and f"week {week}" in header, f"no {role} column at week {week} in:\n{header}"
+    assert "inside \u201cIran cuts 70% of its gas and electricity to Iraq\u201d (weeks 20\u201331)" in text
+    cells = _row(text, "Power demand unmet").split()
+    start, during = cells[3], cells[5]
+    assert start == "0%" and cells[4] == "\u2191", f"the cut should be marked as a rise from 0%: {cells}"
+    assert int(during.rstrip("%")) >= 30, f"unmet power demand during the cut should be well above 0: {cells}"
+    troops = _row(text, "US troops in Iraq")
+    assert "." not in troops, f"troops are whole numbers: {troops}"
+
+    base = run_scenario("baseline")
+    plain = text_table(base, summarize(base), columns=200)
+    assert "during" not in plain and "after" not in plain.splitlines()[2], "the baseline has no event to follow"
+
+
+def test_summary_marks_the_week_furthest_from_the_start_with_its_date():
+    from conftest import run_scenario
+
+    from simulator.output.summary import metrics_table
+
+    text = metrics_table(run_scenario("withdrawal"), columns=200)
+    lines = text.splitlines()
+    i = next(i for i, line in enumerate(lines) if line.startswith("US troops in Iraq"))
+    assert "no change" not in lines[i] and "\u2193 0" in lines[i], lines[i]
+    dated = " ".join(lines[i:i + 3])
+    assert re.search(r"week (29|30)\b", dated) and "2024-08" in dated, f"the troops reach 0 in August 2024: {dated}"
+
+
+def test_outcomes_read_as_shares_of_worlds(tmp_path):
+    result = sim("run", "iran_gas_cutoff", "--worlds", 60, "--no-figures", "--out", tmp_path / "r")
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("Outcomes, in what share of worlds")[1].split("Story of")[0].strip().splitlines()[1:]
+    sentences = [line.strip() for line in lines if line.startswith("  In ")]
+    assert len(sentences) >= 10 and all(re.match(r"In (\d+%|<1%|>99%) of worlds, [a-zA-Z]", s) for s in sentences), \
+        sentences
+    assert any(s.startswith("In 100% of worlds, Iran's share of Iraqi power fell") for s in sentences), sentences
+    assert "1 events" not in sim("validate", "iran_gas_cutoff").output
+    assert "1 event," in sim("validate", "iran_gas_cutoff").output
+
+
+@pytest.mark.parametrize("columns", [80, 100, 160])
+def test_run_output_fits_the_terminal(tmp_path, columns):
+    """In-process with COLUMNS set: no line wider than the terminal; narrow terminals get stacked blocks."""
+    result = sim("run", "iran_gas_cutoff", "--worlds", 60, "--no-figures", "--out", tmp_path / "r",
+                 env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    widest = max(result.output.splitlines(), key=len)
+    assert len(widest) <= columns, f"{len(widest)} > {columns}: {widest!r}"
+    stacked = "(continued)" in result.output
+    assert stacked == (columns < 160), f"at {columns} columns the table should {'' if columns < 160 else 'not '}stack"
+    assert "Power demand unmet" in result.output and "Iran's revenue from" in result.output
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_run_output_fits_the_terminal_as_a_subprocess(tmp_path, columns):
+    env = {**os.environ, "COLUMNS": str(columns)}
+    proc = subprocess.run([str(SIM), "run", "withdrawal", "--worlds", "60", "--no-figures", "--out",
+                           str(tmp_path / "r")], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    widest = max(proc.stdout.splitlines(), key=len)
+    assert len(widest) <= columns, f"{len(widest)} > {columns}: {widest!r}"
+    assert "In 100% of worlds, US forces left Iraq by the end" in proc.stdout
+
+
+def test_a_wide_table_stacks_into_even_blocks_that_fit():
+    from simulator.output.tables import render
+
+    header = ["label"] + [f"column {i}" for i in range(1, 6)]
+    rows = [["a row label"] + ["123,456 [100,000-200,000]"] * 5]
+    text = render(header, rows, title="Wide:", columns=100)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    blocks = text.split("\n\n")
+    counts = [sum(f"column {i}" in b for i in range(1, 6)) for b in blocks]
+    assert counts == [3, 2], f"five columns in blocks of {counts}, not 3 and 2"
+    assert blocks[1].startswith("Wide (continued):") and all("a row label" in b for b in blocks)

@@ -52,8 +52,15 @@ def test_withdrawal_empties_iraq_and_stops_attacks_on_us_troops():
 
 def test_withdrawal_costs_the_us_its_leverage_and_makes_dollar_and_waiver_removal_likelier():
     m, base = run_scenario("withdrawal"), run_scenario("baseline")
-    assert (np.median(series(m, "leverage_us_over_iraq")[-1])
-            < np.median(series(base, "leverage_us_over_iraq")[-1]) - 0.2)
+    # Model 2 part 2: leverage is what the US can still impose through unused levers (Farrell and Newman), so it
+    # falls where the US has stopped facilitating dollars or renewing waivers (Rayburn, "The Dollar Trap"), not
+    # merely because troops left (the old index multiplied by presence).
+    final, final_base = series(m, "leverage_us_over_iraq")[-1], series(base, "leverage_us_over_iraq")[-1]
+    stopped = (series(m, "dollar_access")[-1] < 0.9) | (series(m, "waiver_active")[-1] < 1)
+    assert stopped.any() and np.median(final[stopped]) < np.median(final_base) - 0.03, (
+        f"US leverage over Iraq where it stopped facilitating: {np.median(final[stopped]):.2f}; baseline "
+        f"{np.median(final_base):.2f}")
+    assert np.median(final) < np.median(final_base)
     assert (np.median(series(m, "leverage_iran_over_us")[-1])
             < 0.5 * np.median(series(base, "leverage_iran_over_us")[-1]))
     removed = share_of_worlds((series(m, "dollar_access").min(axis=0) < 0.9)
@@ -79,8 +86,10 @@ def test_revoking_waivers_cuts_iran_revenue_and_raises_the_summer_shortfall():
 
 def test_dollar_cutoff_lifts_the_parallel_rate_and_hurts_salaries_and_the_militias():
     m, base = run_scenario("dollar_cutoff"), run_scenario("baseline")
-    assert (np.median(series(m, "parallel_rate").max(axis=0))
-            > np.median(series(base, "parallel_rate").max(axis=0)) + 300)
+    # Model 2 part 2: the rate's response is calibrated on the 2022-23 squeeze (sales cut by ~70%, rate up 9-15%,
+    # facts.md), so a cut to 30% lifts the peak by over a tenth, not the +300 IQD of the old elasticity of 0.3.
+    peak, base_peak = (np.median(series(x, "parallel_rate").max(axis=0)) for x in (m, base))
+    assert peak > 1.1 * base_peak, f"peak rate {peak:.0f} under the cut, {base_peak:.0f} in the baseline"
     assert np.median(series(m, "salary_coverage").min(axis=0)) < 0.75, "salary coverage barely moved under a dollar cut"
     budget_drop = series(m, "pmu_budget").min(axis=0) - series(base, "pmu_budget").min(axis=0)
     assert share_of_worlds(budget_drop < -0.5) > 0.95, "the PMU budget (the militias' pay) should fall with the dollars"
@@ -113,7 +122,7 @@ def test_the_dollar_threat_works_at_the_threat_stage_and_backfires_when_carried_
     executed = series(cudgel, "us_cudgel")[12:20].max(axis=0) > 0  # carried out at the first deadline
     assert not np.any(executed & complied), "a threat whose demand was met must not be carried out"
     spike = series(cudgel, "parallel_rate").max(axis=0)
-    assert np.median(spike[executed]) > 2000 > np.median(spike[complied]), (
+    assert np.median(spike[executed]) > 1.1 * np.median(spike[complied]), (
         f"median peak rate {np.median(spike[executed]):.0f} where the squeeze came, "
         f"{np.median(spike[complied]):.0f} where the threat was enough")
     backlash = series(cudgel, "iraq_nationalism")[:40].max(axis=0)

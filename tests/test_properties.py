@@ -8,22 +8,27 @@ from hypothesis import strategies as st
 
 from simulator import LeverageModel
 from simulator.model.events import ACTIONS, ScenarioEvent
+from simulator.model.metrics import THREAT_LEVERS
 from simulator.model.parameters import registry
 
 SHARES = ["dollar_access", "waiver_active", "iran_power_share", "power_shortfall", "salary_coverage", "exit_pressure",
           "public_discontent", "escalation", "leverage_us_over_iraq", "leverage_iran_over_iraq",
           "leverage_iran_over_us", "leverage_us_over_iran", "us_domestic_pressure", "iraq_exit_request", "us_cudgel",
-          "iran_escalating", "militias_holding_fire"]
+          "iran_escalating", "militias_holding_fire", "leverage_iraq_over_us", "leverage_iraq_over_militias",
+          "dollar_sales", "dollar_measures", "iraq_enforcement", "gas_waiver_active", "electricity_waiver_active",
+          "iran_supply"]
 COUNTS = ["attacks_per_week", "us_strikes_per_week", "us_casualties_per_week", "attacks_kataib_hezbollah",
           "attacks_hardline_allies", "attacks_state_aligned"]
-LEVERS = [("us_withdrawal", {"over_weeks": 6, "include_syria": True}), ("revoke_waivers", {"duration": None}),
+LEVERS = [("us_withdrawal", {"over_weeks": 6, "include_syria": True}),
+          ("revoke_waivers", {"waiver": "gas", "duration": None}),
           ("restrict_dollars", {"access": 0.0, "duration": 10}), ("iraq_demands_withdrawal",
           {"pressure": 1.0, "hold_weeks": 8, "mobilisation": 5.0, "duration": None}),
           ("iran_escalation", {"duration": 20}), ("us_retaliation", {"posture": "heavy", "duration": 20}),
           ("militia_truce", {"duration": 5}), ("iran_gas_cut", {"fraction": 1.0, "duration": 30}),
           ("gaza_ceasefire", {}), ("iran_strike_on_iraq", {"severity": 5.0}),
-          ("us_exit_response", {"response": "threaten", "duration": None}), ("restore_waivers", {"duration": None}),
-          ("restore_dollars", {}), ("gaza_war_resumes", {}),
+          ("us_exit_response", {"response": "threaten", "duration": None}),
+          ("restore_waivers", {"waiver": "both", "duration": None}),
+          ("restore_dollars", {"measures": "all"}), ("gaza_war_resumes", {}),
           ("set_parameter", {"name": "iran_cut_fraction", "value": 1.0}),
           ("force", {"decision": "militia.posture.kataib_hezbollah", "option": "escalate", "duration": 10}),
           ("forbid", {"decision": "us.exit_response", "option": "timetable", "duration": None}),
@@ -36,7 +41,11 @@ LEVERS = [("us_withdrawal", {"over_weeks": 6, "include_syria": True}), ("revoke_
           ("baghdad_militia_policy", {"policy": "press", "duration": 10}),
           ("us_administration", {"posture": "maximum_pressure"}),
           ("baghdad_withholds_pay", {"factions": "hardline", "share": 1.0, "duration": 10}),
-          ("us_election", {"campaign_weeks": 8})]
+          ("us_election", {"campaign_weeks": 8}),
+          ("tighten_compliance", {"share": 1.0, "duration": None}), ("bar_banks", {"share": 0.6, "duration": 8}),
+          ("designate_bank", {"share": None, "duration": None}), ("escrow_access", {"allowed": False}),
+          ("oil_price_shock", {"price": 10.0, "duration": 20}),
+          ("threaten", {"lever": "us_bank_bar", "weeks": 2, "follow_through": "always"})]
 
 
 @st.composite
@@ -72,11 +81,13 @@ def test_no_parameters_in_range_break_invariants(values, levers, seed):
         assert s.min() >= 0 and np.all(s == np.round(s)), f"{name} is not a non-negative count"
     troops = model.recorder.series("us_troops_iraq")
     assert troops.min() >= 0 and troops.max() <= model.p.us_troops_federal + model.p.us_troops_kurdistan + 1e-3
-    for lever in ("us_dollars", "us_waivers", "us_retaliation", "iran_energy", "iran_proxies"):
+    for lever in THREAT_LEVERS:
         credibility = model.recorder.series(f"credibility_{lever}")
         assert credibility.min() >= 0 and credibility.max() <= 1, f"credibility of {lever} left [0, 1]"
     assert model.recorder.series("parallel_rate").min() > 0
     assert model.recorder.series("pmu_fighters").min() >= 0
+    for name in ("cbi_reserves", "iran_escrow_balance", "iran_arrears", "oil_price", "iraq_alternative_supply"):
+        assert model.recorder.series(name).min() >= -1e-6, f"{name} went negative"
 
 
 def test_every_action_is_exercised_by_the_property_test():

@@ -116,7 +116,7 @@ def test_leverage_matrix_over_time(run_report):
     leverage = section(page, "leverage")
     matrices = re.findall(r'<table class="matrix">.*?</table>', page, re.S)
     assert len(matrices) == 5  # weeks 0, 13, 26, 52 and 104
-    assert all(m.count("<tr>") == 3 for m in matrices)  # header and two rows: a 2x2 matrix
+    assert all(m.count("<tr>") == 4 for m in matrices)  # header and three rows (US, Iran, Baghdad): a 3x2 matrix
     for week, date in ((0, "2024-01-15"), (13, "2024-04-15"), (26, "2024-07-15"), (52, "2025-01-13"),
                        (104, "2026-01-12")):
         assert f"week {week} ({date})" in leverage

@@ -106,7 +106,7 @@ def test_per_world_parameters_follow_the_design(tmp_path):
     table = results(out).merge(design, on="point")
     assert (table["world"] // 30 == table["point"]).all() and (table["world"] % 30 == table["replication"]).all()
     by_access = table.groupby("us_dollar_access")["peak_parallel_rate"].mean()
-    assert by_access.loc[0.4] > by_access.loc[1.0] + 200, "worlds with less dollar access should see a higher rate"
+    assert by_access.loc[0.4] > 1.05 * by_access.loc[1.0], "worlds with less dollar access should see a higher rate"
 
 
 def test_a_sweep_killed_mid_run_resumes_to_the_same_results(tmp_path):
@@ -222,7 +222,7 @@ def test_analyze_command_on_a_sweep_folder(tmp_path):
     assert summary.exit_code == 0, summary.output
     assert "rows: iran_power_share, columns: us_dollar_access" in summary.output, "the 2-D map is missing"
     assert (out / "analysis" / "heatmap_peak_parallel_rate.png").exists()
-    prim = sim("analyze", str(out), "--method", "prim", "--outcome", "peak_parallel_rate", "--threshold", "2300")
+    prim = sim("analyze", str(out), "--method", "prim", "--outcome", "peak_parallel_rate", "--threshold", "1800")
     assert prim.exit_code == 0 and "coverage" in prim.output, prim.output
     wrong = sim("analyze", str(out), "--method", "sobol")
     assert wrong.exit_code == 2 and "Traceback" not in wrong.output and "grid" in wrong.output

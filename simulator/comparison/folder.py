@@ -1,8 +1,10 @@
 """The comparison folder: the one place that writes and reads what `sim compare` produced.
 
     folder/
-      comparison.json    baseline, scenarios, seed, worlds, weeks and one row per scenario and headline
+      comparison.json    baseline, scenarios, seed, worlds, weeks and one row per comparison (scenario against
+                         reference: the baseline, or another scenario with --pairs) and headline
       comparison.csv     the same rows as a table
+      predictions.json   the class's predictions revealed against each scenario, and predicted differences (if any)
       runs/<scenario>/   each scenario's run folder (simulator/output/run_folder.py), the baseline included
       figures/*.png      overlays of all scenarios
 """
@@ -17,8 +19,10 @@ from ..errors import UserError
 from ..output.run_folder import ORIGIN, RunFolder, read_figures, read_json, read_predictions, read_run
 
 
-def write(folder: Path, runs: dict, rows: list[dict], baseline: str, figures: bool = True) -> Path:
-    """Write a comparison of `runs` (name -> output.run.Run, the baseline first) into the new `folder`."""
+def write(folder: Path, runs: dict, rows: list[dict], baseline: str, figures: bool = True,
+          predictions: dict | None = None) -> Path:
+    """Write a comparison of `runs` (name -> output.run.Run, the baseline first) into the new `folder`, with the
+    class's predictions revealed (comparison/guesses.py) if given."""
     import pandas as pd
 
     from ..output.run_folder import write_run
@@ -34,6 +38,8 @@ def write(folder: Path, runs: dict, rows: list[dict], baseline: str, figures: bo
     meta = {"baseline": baseline, "scenarios": [n for n in runs if n != baseline], "seed": first.model.seed,
             "worlds": first.model.worlds, "weeks": first.model.weeks, "rows": rows}
     (folder / "comparison.json").write_text(json.dumps(meta, indent=2) + "\n")
+    if predictions is not None:
+        (folder / "predictions.json").write_text(json.dumps(predictions, indent=2) + "\n")
     if figures:
         from ..output.figures import write_overlays
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model.outcomes import LEVEL, OUTCOMES, Z, from_series, resolve
-from ..model.units import fmt
+from ..model.units import fmt, is_share
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,9 @@ def paired(baseline_values: np.ndarray, scenario_values: np.ndarray) -> dict:
             "share_lower": float(np.mean(d < 0))}
 
 
-def compare(baseline_model, scenario_model, scenario_name: str) -> list[dict]:
-    """One row per headline: the paired comparison of a scenario's worlds with the baseline's."""
+def compare(baseline_model, scenario_model, scenario_name: str, reference_name: str | None = None) -> list[dict]:
+    """One row per headline: the paired comparison of a scenario's worlds with a reference's (the baseline, or
+    another scenario with --pairs). 'baseline_value' is the reference's mean, 'reference' its name."""
     if baseline_model.worlds != scenario_model.worlds or baseline_model.seed != scenario_model.seed:
         raise ValueError("paired comparison needs the same seed and number of worlds")
     outcomes = resolve(h.key for h in HEADLINES)
@@ -66,34 +67,78 @@ def compare(baseline_model, scenario_model, scenario_name: str) -> list[dict]:
     rows = []
     for h in HEADLINES:
         stats = paired(base[h.key], other[h.key])
-        rows.append({"scenario": scenario_name, "key": h.key, "label": h.label, "unit": h.unit, "better": h.better,
-                     **stats, "verdict": verdict(stats, h.better)})
+        rows.append({"scenario": scenario_name, "reference": reference_name, "key": h.key, "label": h.label,
+                     "unit": h.unit, "better": h.better, **stats, "verdict": verdict(stats, h.better, h.unit)})
     return rows
 
 
-def verdict(stats: dict, better: str | None) -> str:
+def verdict(stats: dict, better: str | None, unit: str = "") -> str:
     if not stats["distinguishable"]:
         return "indistinguishable from zero (noise)"
+    if unit and fmt(stats["mean_difference"], unit, signed=True).strip("+-0.,pts ") == "":
+        return "too small to show (rounds to zero)"
     direction = "higher" if stats["mean_difference"] > 0 else "lower"
     if better is None:
         return direction
     return f"{direction} ({'better' if direction == better else 'worse'})"
 
 
-def text_table(rows: list[dict], baseline: str) -> str:
-    """One table per scenario for the terminal."""
-    from ..output.tables import render
+def pairs(rows: list[dict], baseline: str) -> list[tuple[str, str]]:
+    """(scenario, reference) of each comparison in `rows`, in order (rows without a reference are against the
+    baseline)."""
+    return list(dict.fromkeys((r["scenario"], r.get("reference") or baseline) for r in rows))
 
+
+def text_table(rows: list[dict], baseline: str, columns: int | None = None) -> str:
+    """One table per comparison for the terminal, on one line a row where the terminal is wide enough, else with
+    each value over two lines and the headlines wrapped."""
+    import textwrap
+
+    from ..output.tables import natural_width, render, width
+
+    columns = columns or width()
     out = []
-    for scenario in dict.fromkeys(r["scenario"] for r in rows):
-        body = []
-        for r in (r for r in rows if r["scenario"] == scenario):
-            unit = r["unit"]
-            body.append([f"{r['label']} [{unit}]", fmt(r["baseline_value"], unit), fmt(r["scenario_value"], unit),
-                         f"{fmt(r['mean_difference'], unit, signed=True)} [{fmt(r['ci90_low'], unit, signed=True)}, "
-                         f"{fmt(r['ci90_high'], unit, signed=True)}]",
-                         f"{fmt(r['share_higher'], 'share')}/{fmt(r['share_lower'], 'share')}", r["verdict"]])
-        out += ["", render(["headline [unit]", baseline, scenario, "difference [90% interval]", "higher/lower",
-                            "verdict"], body, title=f"{scenario} vs {baseline} (paired worlds; difference = scenario -"
-                                                    f" baseline; values are means over worlds):")]
+    for scenario, reference in pairs(rows, baseline):
+        mine = [r for r in rows if (r["scenario"], r.get("reference") or baseline) == (scenario, reference)]
+        header = ["headline", reference, scenario, "difference\n[90% interval]", "reading\nworlds higher / lower"]
+        body = _body(mine, "  ")
+        fits = natural_width(header, body) <= columns
+        if not fits:
+            header = ["headline", name_cell(reference), name_cell(scenario), "difference\n[90% interval]",
+                      "reading\nworlds higher\n/ lower"]
+            body = _body(mine, "\n")
+        title = (f"{scenario} vs {reference} (paired worlds; difference = {scenario} - {reference}; values are "
+                 f"means over worlds):")
+        out += ["", render(header, body, columns=columns, label_width=None if fits else 20, gaps=not fits,
+                           title=title)]
+    out += [""] + textwrap.wrap("noise: the 90% interval of the difference includes zero, so the draws alone could "
+                                "explain it. Differences of shares are in percentage points (pts).", columns)
     return "\n".join(out).lstrip("\n")
+
+
+def name_cell(name: str, width: int = 10) -> str:
+    """A scenario name as a column heading, broken after underscores so that no line is much wider than `width`."""
+    lines, current = [], ""
+    for part in name.split("_"):
+        piece = part if not current else "_" + part
+        if current and len(current) + len(piece) > width:
+            lines.append(current + "_")
+            piece = part
+            current = ""
+        current += piece
+    return "\n".join(lines + [current])
+
+
+def _body(rows: list[dict], sep: str) -> list[list[str]]:
+    """Table rows: headline (unit), both means, the difference and its interval, the reading; `sep` joins the two
+    lines of a cell (a line break when narrow)."""
+    body = []
+    for r in rows:
+        unit = r["unit"]
+        shown = "" if is_share(unit) else f" ({unit})" if sep == "  " else f"\n{unit}"
+        low, high = (fmt(r[k], unit, signed=True).removesuffix(" pts") for k in ("ci90_low", "ci90_high"))
+        reading = "noise" if not r["distinguishable"] else r["verdict"].replace(" (rounds", "\n(rounds")
+        body.append([f"{r['label']}{shown}", fmt(r["baseline_value"], unit), fmt(r["scenario_value"], unit),
+                     f"{fmt(r['mean_difference'], unit, signed=True)}{sep}[{low}, {high}]",
+                     f"{reading}{sep}{fmt(r['share_higher'], 'share')} / {fmt(r['share_lower'], 'share')}"])
+    return body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 
@@ -9,6 +10,7 @@ import click
 
 from ..errors import UserError
 from ..extras import require
+from ..model.units import plural
 
 PROGRESS_AFTER_SECONDS = 0.5
 
@@ -83,25 +85,40 @@ def _report_and_write(run_, spec, folder, csv, figures, guesses):
     summary = summarize(run_.model)
     events = run_.model.events_frame()
     story = tell(run_.model, events)
-    click.echo(f"{spec.name}: {spec.title}")
-    click.echo(f"{spec.worlds:,} worlds x {spec.weeks} weeks from {spec.start_date}, seed {spec.seed}; "
-               f"simulated in {run_.seconds:.2f} s\n")
-    click.echo(text_table(run_.model, summary) + "\n")
-    click.echo(render(story) + "\n")
+    columns = width()
+    echo(f"{spec.name}: {spec.title}")
+    echo(f"{spec.worlds:,} worlds x {spec.weeks} weeks from {spec.start_date}, seed {spec.seed}; simulated in "
+         f"{run_.seconds:.2f} s\n")
+    click.echo(text_table(run_.model, summary, columns) + "\n")
+    click.echo(render(story, columns) + "\n")
     if guesses is not None:
         from ..output import predictions
 
         guesses["reveal"] = predictions.reveal(run_.model, guesses)
-        click.echo(predictions.reveal_text(guesses["reveal"]) + "\n")
+        click.echo(predictions.reveal_text(guesses["reveal"], columns) + "\n")
     try:
         written = write_run(run_, folder, summary, story, events, csv=csv, figures=figures, predictions=guesses)
     except FiguresFailed as err:
-        click.echo(f"Results written to {folder}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, "
-                   f"story.txt, manifest.json{', CSV copies' if csv else ''}).")
+        echo(f"Results written to {folder}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, "
+             f"story.txt, manifest.json{', CSV copies' if csv else ''}).")
         click.echo(f"Error: the figures were not drawn. {err} `sim run --no-figures` skips them.", err=True)
         sys.exit(1)
-    click.echo(f"Results written to {written}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, "
-               f"story.txt, manifest.json{', figures/' if figures else ''}{', CSV copies' if csv else ''}).")
+    echo(f"Results written to {written}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, story.txt, "
+         f"manifest.json{', figures/' if figures else ''}{', CSV copies' if csv else ''}).")
+
+
+def width() -> int:
+    from ..output.tables import width as terminal_width
+
+    return terminal_width()
+
+
+def echo(text: str) -> None:
+    """A paragraph to the terminal, wrapped to its width (a trailing line break kept)."""
+    import textwrap
+
+    body = text.rstrip("\n")
+    click.echo(textwrap.fill(body, width=width(), break_on_hyphens=False) + text[len(body):])
 
 
 def _simulate_with_progress(spec):
@@ -141,10 +158,12 @@ def _stderr_console():
 @click.option("--name", required=True, help="Student or group making the prediction.")
 @click.option("--set", "answers", multiple=True, metavar="KEY=VALUE",
               help="A prediction without prompting (repeatable); keys: us_left_iraq, peak_parallel_rate, "
-                   "mean_attacks_per_week, iran_revenue.")
+                   "mean_attacks_per_week, iran_revenue. A share of worlds may be 40%, 0.4 or 40; a rate 1,600.")
 @click.option("--file", "file", help="Predictions file (default predictions/<scenario>.json).")
 def predict(scenario_file, name, answers, file):
-    """Record predictions for SCENARIO's headline outcomes before running it (predict, then reveal)."""
+    """Record predictions for SCENARIO's headline outcomes before running it (predict, then reveal). Without --set,
+    asks four questions, each with today's value as an anchor, and asks again after an answer that makes no sense.
+    `sim run SCENARIO --predictions FILE` and `sim compare` reveal them."""
     from pathlib import Path
 
     from .. import scenario as scenarios
@@ -153,35 +172,59 @@ def predict(scenario_file, name, answers, file):
     spec = scenarios.load(scenario_file)
     given = {}
     for item in answers:
-        key, sep, value = item.partition("=")
-        try:
-            given[key.strip()] = float(value)
-        except ValueError:
-            raise UserError(f"command line, option --set {item!r}: expected KEY=NUMBER, found {value!r}.") from None
-        if not sep:
-            raise UserError(f"command line, option --set {item!r}: expected KEY=NUMBER.")
+        key, sep, value = (part.strip() for part in item.partition("="))
+        if not sep or not value:
+            raise UserError(f"command line, option --set {item!r}: expected KEY=NUMBER, e.g. us_left_iraq=40%.")
+        if key not in predictions.QUESTIONS:
+            raise UserError(f"command line, option --set {item!r}: the prediction {key!r} is unknown. Expected one "
+                            f"of: {', '.join(predictions.QUESTIONS)}.")
+        given[key] = predictions.QUESTIONS[key].parse(value, key)
     if not given:
-        click.echo(f"{spec.name}: {spec.title}\n{spec.description}\n")
-        for key, q in predictions.QUESTIONS.items():
-            given[key] = click.prompt(f"{q.label} ({q.unit})", type=click.FloatRange(q.low, q.high))
+        echo(f"{spec.name}: {spec.title}")
+        echo(f"{spec.description}\n")
+        today = predictions.anchors(spec)
+        echo(f"Today ({spec.start_date}, before anything happens) is given with each question as an anchor. Shares "
+             f"of worlds may be typed as 40%, 0.4 or 40.\n")
+        for i, (key, q) in enumerate(predictions.QUESTIONS.items(), 1):
+            echo(f"{i}. {q.label}? ({q.unit}; today: {today[key]})")
+            given[key] = click.prompt("   Your prediction", value_proc=functools.partial(_answer, q, key))
     target = Path(file) if file else predictions.default_file(spec.name)
     predictions.record(target, spec.name, name, given)
-    click.echo(f"Recorded {len(given)} predictions by {name} in {target}. Reveal with: sim run {scenario_file} "
-               f"--predictions {target}")
+    found = " (`sim compare` finds this file by itself)" if target == predictions.default_file(spec.name) else ""
+    echo(f"Recorded {plural(len(given), 'prediction')} by {name} in {target}. Reveal with: sim run {scenario_file} "
+         f"--predictions {target}{found}.")
+
+
+def _answer(question, key: str, text: str) -> float:
+    """A typed answer, or click's re-prompt with the one-sentence reason."""
+    try:
+        return question.parse(text, key)
+    except UserError as err:
+        raise click.BadParameter(str(err)) from None
 
 
 @cli.command()
 @click.argument("baseline", metavar="BASELINE")
 @click.argument("scenario_files", metavar="SCENARIO...", nargs=-1, required=True)
+@click.option("--pairs", is_flag=True,
+              help="Also compare the scenarios with each other, each against every one listed before it (e.g. "
+                   "summer against winter), not only with BASELINE.")
+@click.option("--predictions", "prediction_files", multiple=True, metavar="FILE",
+              help="Reveal the predictions in FILE (from `sim predict`; repeatable, one per scenario). Default: "
+                   "predictions/<scenario>.json for each scenario where it exists.")
+@click.option("--no-predictions", is_flag=True, help="Do not look for predictions/<scenario>.json.")
 @click.option("--worlds", type=int, help="Worlds in every scenario (default: the baseline's).")
 @click.option("--seed", type=int, help="Seed for every scenario (default: the baseline's).")
 @click.option("--out", "out", type=str, help="New folder (default outputs/compare/<names>/<timestamp>/).")
 @click.option("--no-figures", is_flag=True, help="Skip the overlay figures.")
-def compare(baseline, scenario_files, worlds, seed, out, no_figures):
-    """Compare scenarios with BASELINE on the same seed and worlds (paired, common random numbers)."""
+def compare(baseline, scenario_files, pairs, prediction_files, no_predictions, worlds, seed, out, no_figures):
+    """Compare scenarios with BASELINE on the same seed and worlds (paired, common random numbers), and with each
+    other with --pairs; reveal the class's predictions for them."""
     from ..comparison.runner import run_comparison
 
-    _, text = run_comparison(baseline, scenario_files, worlds=worlds, seed=seed, out=out, figures=not no_figures)
+    _, text = run_comparison(baseline, scenario_files, worlds=worlds, seed=seed, out=out, figures=not no_figures,
+                             pairs=pairs, prediction_files=prediction_files, default_predictions=not no_predictions,
+                             columns=width())
     click.echo(text)
 
 
@@ -251,8 +294,9 @@ def validate(scenario_files):
 
     for path in scenario_files:
         spec = scenarios.load(path)
-        click.echo(f"{path}: OK ({spec.name}: {len(spec.events)} events, {len(spec.parameters)} parameter overrides, "
-                   f"{spec.worlds:,} worlds x {spec.weeks} weeks)")
+        click.echo(f"{path}: OK ({spec.name}: {plural(len(spec.events), 'event')}, "
+                   f"{plural(len(spec.parameters), 'parameter override')}, {spec.worlds:,} worlds x {spec.weeks} "
+                   f"weeks)")
 
 
 @cli.command("scenarios")

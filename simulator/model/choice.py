@@ -22,6 +22,7 @@ DECISIONS: dict[str, tuple[str, ...]] = {
     "iran.supply": ("full", "threaten", "reduce"),
     "iraq.exit_stance": ("quiet", "negotiate", "request"),
     "iraq.militia_policy": ("tolerate", "include", "press"),
+    "iraq.dollar_compliance": ("lax", "enforce"),
 }
 POSTURES = ("hold", "harass", "escalate")
 DECISIONS.update({f"militia.posture.{name}": POSTURES for name in FACTIONS})
@@ -81,8 +82,9 @@ def logit_choice(utilities: np.ndarray, rationality, previous: np.ndarray, inert
         allowed = None
     if k == 2 and allowed is None:
         return _binary_choice(utilities, rationality, previous, inertia, uniform)
-    kept = np.arange(k)[:, None] == previous[None, :]
-    scores = np.asarray(rationality) * (utilities + np.asarray(inertia) * kept)
+    scores = np.array(utilities, dtype=float)  # worked on in place from here
+    scores[previous, np.arange(previous.size)] += inertia  # the option chosen last week gets the inertia bonus
+    scores *= rationality
     if allowed is not None:
         single = allowed.sum(axis=0) == 1
         scores = np.where(allowed, np.where(single, 0.0, scores), -np.inf)
@@ -90,15 +92,17 @@ def logit_choice(utilities: np.ndarray, rationality, previous: np.ndarray, inert
     stuck = ~np.isfinite(top)
     if stuck.any():
         top = np.where(stuck, 0.0, top)
-    weights = np.exp(scores - top)
+    scores -= top
+    weights = np.exp(scores, out=scores)
     partial = [weights[0]]  # running sums row by row: much faster than np.cumsum over a short axis
     for row in weights[1:]:
         partial.append(partial[-1] + row)
     threshold = uniform * (np.where(stuck, 1.0, partial[-1]) if stuck.any() else partial[-1])
+    # the option is the number of running sums the threshold reaches; it never passes the last (uniform < 1), and
+    # where rounding makes it equal the last the answer is the last option either way
     chosen = np.zeros(previous.shape, dtype=np.int64)
-    for cumulative in partial:
+    for cumulative in partial[:-1]:
         chosen += threshold >= cumulative
-    chosen = np.minimum(chosen, k - 1)
     return np.where(stuck, previous, chosen) if stuck.any() else chosen
 
 

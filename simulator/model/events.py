@@ -16,7 +16,7 @@ import numpy as np
 
 from .choice import DECISIONS, option_index
 from .factions import FACTIONS
-from .threats import LEVERS
+from .threats import DEADLINE_LEVERS, LEVERS
 
 FOREVER = math.inf
 
@@ -29,6 +29,7 @@ class Option:
     high: float | None = None
     choices: tuple = ()
     help: str = ""
+    optional: bool = False  # may be left out (or null) with no default: the action then uses a parameter
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Action:
     options: dict = field(default_factory=dict)
 
 
-DURATION = Option(int, None, 1, 10_000, help="weeks it lasts; omit for the rest of the run")
+DURATION = Option(int, None, 1, 10_000, help="weeks it lasts; omit for the rest of the run", optional=True)
 
 
 def _until(week, opts):
@@ -139,15 +140,18 @@ def us_administration(model, mask, opts, week):
     model.set_parameter("us_administration_posture", 1.0 if opts["posture"] == "maximum_pressure" else 0.0, mask)
 
 
+WAIVER_CHOICES = {"both": ("gas", "electricity"), "gas": ("gas",), "electricity": ("electricity",)}
+
+
 def revoke_waivers(model, mask, opts, week):
-    us = model.us
-    us.waiver_blocked_until = _where(mask, _until(week, opts), us.waiver_blocked_until)
-    us.waiver = _where(mask, 1, us.waiver)
+    model.us.block_waivers(mask, _until(week, opts), WAIVER_CHOICES[opts["waiver"]])
 
 
 def restore_waivers(model, mask, opts, week):
     us = model.us
-    us.waiver_blocked_until = _where(mask, 0.0, us.waiver_blocked_until)
+    for kind in WAIVER_CHOICES[opts["waiver"]]:
+        us.waiver_blocked_until[kind] = _where(mask, 0.0, us.waiver_blocked_until[kind])
+        us.waiver_choice[kind] = _where(mask, 0, us.waiver_choice[kind])
     us.waiver = _where(mask, 0, us.waiver)
     model.constraints.force("us.waiver", "renew", mask, _until(week, opts))
 
@@ -159,7 +163,32 @@ def restrict_dollars(model, mask, opts, week):
 
 
 def restore_dollars(model, mask, opts, week):
-    model.us.dollar_cap_until = _where(mask, 0.0, model.us.dollar_cap_until)
+    us = model.us
+    us.dollar_cap_until = _where(mask, 0.0, us.dollar_cap_until)
+    if opts["measures"] == "all":
+        for measure in us.measure_until:
+            us.measure_until[measure] = _where(mask, 0.0, us.measure_until[measure])
+        us.measures_end = max(float(np.max(until)) for until in us.measure_until.values())
+
+
+def _measure(measure, parameter):
+    def apply(model, mask, opts, week):
+        from .threats import start_measure
+
+        share = model.p[parameter] if opts["share"] is None else opts["share"]
+        start_measure(model, measure, mask, share, _until(week, opts), week)
+    return apply
+
+
+def escrow_access(model, mask, opts, week):
+    us = model.us
+    us.escrow_access = _where(mask, 1.0 if opts["allowed"] else 0.0, us.escrow_access)
+
+
+def oil_price_shock(model, mask, opts, week):
+    iraq = model.iraq
+    iraq.oil_shock_price = _where(mask, opts["price"], iraq.oil_shock_price)
+    iraq.oil_shock_until = _where(mask, _until(week, opts), iraq.oil_shock_until)
 
 
 def iraq_demands_withdrawal(model, mask, opts, week):
@@ -227,11 +256,13 @@ def set_parameter(model, mask, opts, week):
 
 
 _DECISION = Option(str, None, choices=tuple(DECISIONS), help="decision name, e.g. us.exit_response")
+_WAIVER = Option(str, "both", choices=("both", "gas", "electricity"), help="which waiver")
 _OPTION = Option(str, None, help="one of the decision's options")
 
 ACTIONS: dict[str, Action] = {
     "us_withdrawal": Action("US forces leave Iraq (Erbil included) over some weeks", us_withdrawal, {
-        "over_weeks": Option(int, None, 1, 520, help="weeks the withdrawal takes (default us_withdrawal_weeks)"),
+        "over_weeks": Option(int, None, 1, 520, help="weeks the withdrawal takes (default us_withdrawal_weeks)",
+                             optional=True),
         "include_syria": Option(bool, False, help="also withdraw the troops in Syria on the same schedule")}),
     "drawdown": Action("US troops at one location (or both) move to a target level over some weeks", drawdown, {
         "location": Option(str, None, choices=("federal", "kurdistan", "both"),
@@ -249,8 +280,7 @@ ACTIONS: dict[str, Action] = {
                                  help="at a defied deadline: the holder chooses (auto), carries out (always) or "
                                       "not (never)")}),
     "execute_threat": Action("Carry out a lever's coercion now (threatened or not)", execute_threat, {
-        "lever": Option(str, None, choices=("us_dollars", "us_waivers", "iran_energy", "iran_proxies"),
-                        help="the lever carried out")}),
+        "lever": Option(str, None, choices=DEADLINE_LEVERS, help="the lever carried out")}),
     "declare_deterrence": Action("The US declares it will answer attacks on its forces hard", declare_deterrence,
                                  {"duration": DURATION}),
     "mass_casualty_attack": Action("A militia attack that kills or wounds many US personnel at once",
@@ -274,12 +304,37 @@ ACTIONS: dict[str, Action] = {
         "campaign_weeks": Option(int, 12, 1, 52, help="weeks from now to election day")}),
     "us_administration": Action("A US administration's posture toward Iraq and Iran", us_administration, {
         "posture": Option(str, None, choices=("engagement", "maximum_pressure"))}),
-    "revoke_waivers": Action("The US ends the waiver for Iraq's payments to Iran and does not renew it",
-                             revoke_waivers, {"duration": DURATION}),
-    "restore_waivers": Action("The US issues a waiver again", restore_waivers, {"duration": DURATION}),
+    "revoke_waivers": Action("The US ends a waiver for Iraq's payments to Iran (gas, electricity or both) and does "
+                             "not renew it", revoke_waivers, {"waiver": _WAIVER, "duration": DURATION}),
+    "restore_waivers": Action("The US issues a waiver again", restore_waivers, {"waiver": _WAIVER,
+                                                                                 "duration": DURATION}),
     "restrict_dollars": Action("The US caps Iraq's dollar transfers from the New York Fed", restrict_dollars, {
         "access": Option(float, 0.35, 0.0, 1.0, help="share of normal transfers allowed"), "duration": DURATION}),
-    "restore_dollars": Action("The US lifts a dollar cap", restore_dollars),
+    "restore_dollars": Action("The US lifts a dollar cap (and, with measures: all, every graded measure)",
+                              restore_dollars, {"measures": Option(str, "account", choices=("account", "all"),
+                                                                   help="lift only the account cap, or all")}),
+    "tighten_compliance": Action("The New York Fed blocks dollar wire transfers that fail stricter compliance "
+                                 "checks (as from November 2022); banks adapt over months", _measure(
+                                     "compliance", "us_compliance_block_share"), {
+        "share": Option(float, None, 0.0, 1.0, help="share of wire requests blocked at first "
+                                                    "(default us_compliance_block_share)", optional=True),
+        "duration": DURATION}),
+    "bar_banks": Action("The US bars Iraqi banks from dollar dealings (as 14 banks in July 2023); their customers "
+                        "move to other banks over weeks", _measure("bank_bar", "us_bank_bar_share"), {
+        "share": Option(float, None, 0.0, 1.0, help="share of dollar sales through the barred banks "
+                                                    "(default us_bank_bar_share)", optional=True),
+        "duration": DURATION}),
+    "designate_bank": Action("The US names an Iraqi bank a primary money-laundering concern (FinCEN section 311)",
+                             _measure("designation", "us_designation_share"), {
+        "share": Option(float, None, 0.0, 1.0, help="share of dollar sales lost (default us_designation_share)",
+                        optional=True),
+        "duration": DURATION}),
+    "escrow_access": Action("The US approves, or stops approving, Iran's draws on its restricted accounts in Iraq",
+                            escrow_access, {"allowed": Option(bool, None, help="true: Iran may draw; false: not")}),
+    "oil_price_shock": Action("The oil price moves toward a new level (and back to world_oil_price after duration)",
+                              oil_price_shock, {
+        "price": Option(float, None, 10.0, 200.0, help="USD per barrel the price moves toward"),
+        "duration": DURATION}),
     "iraq_demands_withdrawal": Action("Baghdad formally demands a US withdrawal", iraq_demands_withdrawal, {
         "pressure": Option(float, 0.85, 0.0, 1.0, help="exit pressure at least this high when the demand is made"),
         "hold_weeks": Option(int, 8, 0, 520, help="weeks the formal request stands before Baghdad reconsiders"),

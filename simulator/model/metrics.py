@@ -19,11 +19,7 @@ class Metric(NamedTuple):
 
 
 def _leverage(name):
-    def read(model):
-        from .channels import leverage
-
-        return getattr(leverage, name)(model)
-    return read
+    return lambda m: m.leverage[name]
 
 
 def _faction_attacks(name):
@@ -46,17 +42,44 @@ METRICS: dict[str, Metric] = {
     "parallel_rate": Metric("IQD per USD", "Parallel exchange rate", lambda m: m.iraq.parallel_rate),
     "parallel_premium": Metric("share", "Parallel-market premium over the official rate",
                                lambda m: m.iraq.parallel_rate / m.p.iraq_official_rate - 1.0),
-    "oil_dollars_to_baghdad": Metric("USD bn per year", "Oil revenue Baghdad can draw from the New York Fed",
-                                     lambda m: m.p.iraq_oil_revenue_busd_per_year * m.us.dollar_access),
-    "waiver_active": Metric("flag", "1 while a US waiver lets Iraq pay Iran for energy",
+    "oil_price": Metric("USD per barrel", "Oil price", lambda m: m.iraq.oil_price),
+    "iraq_oil_revenue": Metric("USD bn per year", "Iraq's oil export revenue (this week's, annualised)",
+                               lambda m: m.iraq.oil_revenue * 52.0),
+    "oil_dollars_to_baghdad": Metric("USD bn per year", "Dollars the central bank sold, which back the state's "
+                                     "dinar spending (annualised)",
+                                     lambda m: m.iraq.dollar_sales * m.p.iraq_dollar_need_busd_per_year),
+    "dollar_sales": Metric("share of normal", "Dollars the central bank sold, as a share of Iraq's normal need",
+                           lambda m: m.iraq.dollar_sales),
+    "cbi_reserves": Metric("USD bn", "Central bank foreign reserves (in New York and abroad)",
+                           lambda m: m.iraq.reserves_us + m.iraq.reserves_abroad),
+    "dollar_measures": Metric("share of sales", "Share of dollar sales the graded US measures block this week",
+                              lambda m: 1.0 - _screen(m)),
+    "iraq_enforcement": Metric("index 0-1", "How strictly Baghdad enforces dollar compliance on its banks",
+                               lambda m: m.iraq.enforcement),
+    "iran_dollars_via_iraq": Metric("USD bn per year", "Dollars leaking to Iran through Iraqi banks",
+                                    lambda m: m.iraq.leakage),
+    "fx_expectations": Metric("share of rate", "Premium of expected depreciation in the parallel rate (memory)",
+                              lambda m: m.iraq.fx_expectations),
+    "waiver_active": Metric("flag", "1 while both US waivers (gas and electricity) let Iraq pay Iran",
                             lambda m: m.us.waiver_active.astype(float)),
+    "gas_waiver_active": Metric("flag", "1 while the US waiver lets Iraq pay Iran for gas",
+                                lambda m: m.us.waivers["gas"].astype(float)),
+    "electricity_waiver_active": Metric("flag", "1 while the US waiver lets Iraq pay Iran for electricity",
+                                        lambda m: m.us.waivers["electricity"].astype(float)),
     "iran_power_share": Metric("share of supply", "Iran's share of Iraqi power",
                                lambda m: m.iraq.iran_power_share),
     "power_shortfall": Metric("share of demand", "Power demand unmet",
                               lambda m: m.iraq.power_shortfall),
-    "iran_revenue_from_iraq": Metric("USD bn per year", "Iran's revenue from Iraq (annualised)",
-                                     lambda m: m.iran.revenue_from_iraq),
+    "iran_revenue_from_iraq": Metric("USD bn per year", "Iran's revenue from Iraq: energy paid into the restricted "
+                                     "accounts and other sales (annualised)", lambda m: m.iran.revenue_from_iraq),
+    "iran_lifeline": Metric("USD bn per year", "What Iran can use of its income through Iraq: escrow drawn, other "
+                            "sales and leaked dollars (annualised)", lambda m: m.iran.lifeline),
     "iran_arrears": Metric("USD bn", "Unpaid Iraqi energy bills owed to Iran", lambda m: m.iran.arrears),
+    "iran_escrow_balance": Metric("USD bn", "Iraq's payments for Iranian energy held in restricted accounts",
+                                  lambda m: m.iran.escrow),
+    "iran_supply": Metric("share of normal", "Iranian gas and electricity delivered", lambda m: m.iran.supply_level),
+    "iraq_alternative_supply": Metric("GW", "Iraq's power supply independent of Iran beyond January 2024's: the trend "
+                                      "plus substitutes it invested in", lambda m: _alternatives(m)),
     "pmu_fighters": Metric("fighters", "PMU fighters", lambda m: m.iraq.pmu_fighters),
     "pmu_budget": Metric("USD bn per year", "PMU budget actually paid", lambda m: m.iraq.pmu_budget),
     "salary_coverage": Metric("share", "Salaries paid, real terms",
@@ -69,6 +92,10 @@ METRICS: dict[str, Metric] = {
     "leverage_iran_over_iraq": Metric("index 0-1", "Iran's leverage over Iraq", _leverage("iran_over_iraq")),
     "leverage_iran_over_us": Metric("index 0-1", "Iran's leverage over the US", _leverage("iran_over_us")),
     "leverage_us_over_iran": Metric("index 0-1", "US leverage over Iran", _leverage("us_over_iran")),
+    "leverage_iraq_over_us": Metric("index 0-1", "Baghdad's leverage over the US (the expulsion lever)",
+                                    _leverage("iraq_over_us")),
+    "leverage_iraq_over_militias": Metric("index 0-1", "Baghdad's leverage over the militias (their state pay)",
+                                          _leverage("iraq_over_militias")),
     "power_demand": Metric("GW", "Iraqi power demand (seasonal)", lambda m: m.iraq.power_demand),
     "us_domestic_pressure": Metric("index 0-1", "US domestic pressure to leave, from recent casualties",
                                    lambda m: m.us.domestic_pressure),
@@ -104,10 +131,22 @@ def _credibility(lever):
     return lambda m: m.threats.credibility(m, lever)
 
 
-THREAT_LEVERS = ("us_dollars", "us_waivers", "us_retaliation", "iran_energy", "iran_proxies")
+def _screen(model):
+    from .channels.dollar import screen
+
+    return screen(model, model.week)
+
+
+def _alternatives(model):
+    return model.p.iraq_alternatives_gw_per_year * model.week / 52.0 + model.iraq.substitutes_gw
+
+
+THREAT_LEVERS = ("us_dollars", "us_waivers", "us_retaliation", "iran_energy", "iran_proxies", "us_compliance",
+                 "us_bank_bar", "us_designation")
 _HOLDERS = {"us": "the US", "iran": "Iran"}
 for _lever in THREAT_LEVERS:
     _who, _what = _lever.split("_", 1)
+    _what = _what.replace("_", " ")
     METRICS[f"threat_{_lever}"] = Metric("flag", f"1 while {_HOLDERS[_who]} threatens its {_what} lever",
                                          _threat(_lever))
     METRICS[f"credibility_{_lever}"] = Metric("index 0-1", f"Credibility of {_HOLDERS[_who]}'s {_what} lever "
@@ -116,5 +155,8 @@ for _lever in THREAT_LEVERS:
 # The headline metrics shown in summaries and plots, in display order.
 KEY_METRICS = ["us_troops_iraq", "attacks_per_week", "parallel_rate", "power_shortfall", "iran_revenue_from_iraq",
                "salary_coverage", "pmu_fighters", "exit_pressure", "public_discontent"]
-LEVERAGE_METRICS = ["leverage_us_over_iraq", "leverage_iran_over_iraq", "leverage_iran_over_us",
-                    "leverage_us_over_iran"]
+# The leverage indices as a matrix: who holds the leverage (row) over whom (column), in display order.
+LEVERAGE_MATRIX = [("US", [("Iraq", "leverage_us_over_iraq"), ("Iran", "leverage_us_over_iran")]),
+                   ("Iran", [("Iraq", "leverage_iran_over_iraq"), ("US", "leverage_iran_over_us")]),
+                   ("Iraq", [("US", "leverage_iraq_over_us"), ("Militias", "leverage_iraq_over_militias")])]
+LEVERAGE_METRICS = [metric for _, row in LEVERAGE_MATRIX for _, metric in row]

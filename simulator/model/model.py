@@ -22,7 +22,7 @@ from ..errors import UserError
 from . import narrative, parameters
 from .agents import Iran, IraqiGovernment, MilitiaFaction, UnitedStates
 from .calendar import Calendar
-from .channels import coercion, dollar, energy, pmu, politics, presence, violence
+from .channels import coercion, dollar, energy, leverage, oil, pmu, politics, presence, violence
 from .choice import Constraints
 from .event_log import EventLog
 from .events import EventSchedule
@@ -35,12 +35,12 @@ from .threats import Threats
 
 DEFAULT_START = dt.date(2024, 1, 15)
 mesa = _load_mesa()  # Mesa's Model, Agent and DataCollector; the rest of Mesa loads when first used
-RESOLVE_ORDER = (coercion, presence, energy, dollar, violence, politics, pmu)
+RESOLVE_ORDER = (coercion, presence, oil, dollar, energy, violence, politics, pmu)
 REPORTED = ["us_troops_iraq", "us_troops_syria", "attacks_per_week", "us_strikes_per_week", "us_casualties_per_week",
             "dollar_access", "parallel_rate", "waiver_active", "iran_power_share", "power_shortfall",
             "iran_revenue_from_iraq", "iran_arrears", "pmu_fighters", "pmu_budget", "salary_coverage", "exit_pressure",
             "public_discontent", "escalation", "leverage_us_over_iraq", "leverage_iran_over_iraq",
-            "leverage_iran_over_us", "leverage_us_over_iran"]
+            "leverage_iran_over_us", "leverage_us_over_iran", "leverage_iraq_over_us", "leverage_iraq_over_militias"]
 
 
 class Params(dict):
@@ -147,10 +147,10 @@ class LeverageModel(mesa.Model):
         self.escalation = np.broadcast_to(np.asarray(self.p.world_escalation_initial, dtype=float),
                                           (self.worlds,)).copy()
         self.threats.refresh(self)
+        self.leverage = {}
         for faction in self.factions:  # a suspension in force at the start is measured from the drive at week 0
             faction.drive_at_suspension = np.where(faction.suspended(0), faction.motivation(), np.nan)
-        energy.balance_power(self, 0)  # week 0 shows the January power situation and revenue
-        self.iran.revenue_from_iraq = energy.iran_revenue(self, energy.weekly_payment(self)[2])
+        self._start_money()
 
         self._logged_choices = narrative.logged_choices(self)
         self.recorder = Recorder(self.weeks, self.worlds) if record else None
@@ -212,8 +212,25 @@ class LeverageModel(mesa.Model):
             channel.resolve(self, week)
         self.week = week
         self.threats.refresh(self)
+        leverage.update(self)
         self._record()
         self.running = self.week < self.weeks
+
+    def _start_money(self) -> None:
+        """Week 0 shows the January power situation, oil proceeds and Iran's income at the start's pace (nothing
+        moves: the accounts are settled on copies), which is the reference for what Iran's lifeline loses."""
+        self.iraq.oil_revenue = oil.weekly_revenue(self)
+        energy.balance_power(self, 0)
+        iran = self.iran
+        arrears, escrow = iran.arrears.copy(), iran.escrow.copy()
+        energy.settle(self)
+        iran.arrears, iran.escrow = arrears, escrow
+        self.iraq.leakage = (self.p.iran_dollar_leakage_share * (1.0 - self.iraq.enforcement)
+                             * self.p.iraq_dollar_need_busd_per_year + np.zeros(self.worlds))
+        energy.update_revenue(self)
+        iran.lifeline_normal = np.maximum(iran.lifeline, 1e-9)
+        self.threats.refresh(self)
+        leverage.update(self)
 
     def run(self) -> LeverageModel:
         """Step to the horizon; returns the model so calls chain."""

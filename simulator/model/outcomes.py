@@ -107,6 +107,23 @@ OUTCOMES: dict[str, Outcome] = {
     "final_leverage_us_over_iran": _value("leverage_us_over_iran", "final", "US leverage over Iran at the end"),
 }
 EVENTS = [name for name, o in OUTCOMES.items() if o.is_event]
+PROPER = ("US", "Iran", "Iran's", "Iraq", "Iraq's", "Baghdad", "Erbil", "Kata'ib", "PMU")  # keep their capital
+
+
+def clause(description: str) -> str:
+    """An event's description as it reads inside a sentence: 'The US used...' -> 'the US used...'."""
+    first = description.split(" ", 1)[0]
+    return description if first in PROPER else description[:1].lower() + description[1:]
+
+
+def share_sentence(description: str, share: float, low: float, high: float) -> str:
+    """'In 37% of worlds, Iran directed an escalation [35%-40%].': an event outcome as a share of worlds, with its
+    90% interval in brackets (left out where it reads the same as the share)."""
+    from .units import fmt
+
+    shown, lo, hi = (fmt(v, "share of worlds") for v in (share, low, high))
+    interval = "" if lo == hi == shown else f" [{lo}\u2013{hi}]"
+    return f"In {shown} of worlds, {clause(description)}{interval}."
 
 
 class OutcomeTracker:

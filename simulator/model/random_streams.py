@@ -78,29 +78,46 @@ class RandomStreams:
         return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
 
     def poisson(self, stream: str, week: int, mean: np.ndarray) -> np.ndarray:
-        """One Poisson count per world by inversion of the CDF (exact for small means, normal beyond 40)."""
+        """One Poisson count per world by inversion of the CDF (exact for small means, normal beyond 40).
+
+        While many worlds are still counting, the CDF grows on whole arrays (no indexing); once few are left, only
+        those are carried from step to step. Both give the same counts."""
         mean = np.broadcast_to(np.asarray(mean, dtype=float), self.shape)
         u = self.uniform(stream, week)
         small = mean <= 40.0
         lam = np.where(small, mean, 0.0)
-        cdf = np.exp(-lam)
+        term = np.exp(-lam)
+        cdf = term.copy()
         count = np.zeros(self.shape)
-        # Only the worlds whose count is still growing are carried from one step to the next.
-        idx = np.flatnonzero(small & (u > cdf))
-        u_a, lam_a, term_a, cdf_a = u[idx], lam[idx], cdf[idx], cdf[idx]
+        going = small & (u > cdf)
         k = 0
-        while idx.size and k < 200:  # 200: floating-point tail, unreachable for means <= 40
+        while k < 200 and going.any():  # 200: floating-point tail, unreachable for means <= 40
+            if np.count_nonzero(going) < going.size // 8:
+                k = _count_few(np.flatnonzero(going), count, u, lam, term, cdf, k)
+                break
             k += 1
-            count[idx] += 1.0
-            term_a = term_a * lam_a / k
-            cdf_a = cdf_a + term_a
-            going = u_a > cdf_a
-            if not going.all():
-                idx, u_a, lam_a, term_a, cdf_a = idx[going], u_a[going], lam_a[going], term_a[going], cdf_a[going]
+            count += going
+            term = term * lam / k
+            cdf = cdf + term
+            going &= u > cdf
         if not small.all():
             z = np.sqrt(2.0) * _erfinv(2.0 * u - 1.0)
             count = np.where(small, count, np.maximum(0.0, np.round(mean + np.sqrt(mean) * z)))
         return count
+
+
+def _count_few(idx, count, u, lam, term, cdf, k) -> int:
+    """Go on counting for the few worlds `idx` still short of their draw (in place in `count`); returns the last k."""
+    u, lam, term, cdf = u[idx], lam[idx], term[idx], cdf[idx]
+    while idx.size and k < 200:
+        k += 1
+        count[idx] += 1.0
+        term = term * lam / k
+        cdf = cdf + term
+        going = u > cdf
+        if not going.all():
+            idx, u, lam, term, cdf = idx[going], u[going], lam[going], term[going], cdf[going]
+    return k
 
 
 def _erfinv(y: np.ndarray) -> np.ndarray:

@@ -61,8 +61,27 @@ LEVERS: dict[str, Lever] = {
                           "Iran unleashes its proxies on US forces",
                           "Iran holds its proxies back after all",
                           "The US agrees a timetable to leave under the Iranian threat"),
+    "us_compliance": Lever("us", "iraq", "enforce dollar compliance on its banks (stop the leak to Iran)",
+                           "The US threatens stricter checks on Iraq's dollar wire transfers unless Baghdad stops the "
+                           "leak of dollars to Iran",
+                           "The US carries out its threat: the New York Fed blocks non-compliant wire transfers",
+                           "The US lets its compliance threat lapse",
+                           "Baghdad enforces dollar compliance on its banks under the US threat"),
+    "us_bank_bar": Lever("us", "iraq", "enforce dollar compliance on its banks (stop the leak to Iran)",
+                         "The US threatens to bar Iraqi banks from dollar dealings unless Baghdad stops the leak of "
+                         "dollars to Iran",
+                         "The US carries out its threat: Iraqi banks are barred from dollar dealings",
+                         "The US lets its threat to bar banks lapse",
+                         "Baghdad enforces dollar compliance on its banks under the US threat"),
+    "us_designation": Lever("us", "iraq", "enforce dollar compliance on its banks (stop the leak to Iran)",
+                            "The US threatens to name an Iraqi bank a money-laundering concern unless Baghdad stops "
+                            "the leak of dollars to Iran",
+                            "The US carries out its threat: an Iraqi bank is named a money-laundering concern",
+                            "The US lets its designation threat lapse",
+                            "Baghdad enforces dollar compliance on its banks under the US threat"),
 }
-DEADLINE_LEVERS = ("us_dollars", "us_waivers", "iran_energy", "iran_proxies")
+GRADED = {"us_compliance": "compliance", "us_bank_bar": "bank_bar", "us_designation": "designation"}
+DEADLINE_LEVERS = ("us_dollars", "us_waivers", "iran_energy", "iran_proxies", *GRADED)
 
 
 def _sigmoid(x):
@@ -81,6 +100,7 @@ class Threats:
         # a scenario may fix what the holder does at the deadline: -1 its own choice, 0 never carry out, 1 always
         self.follow_through = {lever: np.full(worlds, -1) for lever in LEVERS}
         self.perceived = {}  # credibility as seen this week, from the state at the end of last week (see refresh)
+        self._leak = (None, None)  # (week, value) cache of _leak_value
 
     # ------------------------------------------------------------------------------------------- credibility
     def resolve_utility(self, model, lever: str) -> np.ndarray:
@@ -95,14 +115,24 @@ class Threats:
         if lever == "us_retaliation":
             return us.retaliation_utility_gap()
         if lever == "iran_energy":
-            pressure = p.iran_arrears_sensitivity * (iran.arrears / p.iran_arrears_tolerance_busd - 1.0)
-            loss = p.iran_lifeline_weight * p.iran_cut_fraction * p.iran_cut_revenue_loss
-            return p.iran_reputation_value + pressure - loss
+            return p.iran_reputation_value + iran.supply_pressure(model.week) - iran.cut_cost()
         if lever == "iran_proxies":
             return (p.iran_reputation_value + p.iran_expel_weight * (0.5 + iraq.exit_pressure) * us.presence
                     - p.iran_war_aversion * (p.iran_escalation_war_cost + p.iran_escalation_heat_cost
                                              * model.escalation))
+        if lever in GRADED:
+            relief = 1.0 - p.us_posture_cost_relief * p.us_administration_posture
+            return self._leak_value(model) - p[f"{lever}_self_cost"] * relief
         raise KeyError(lever)
+
+    def _leak_value(self, model) -> np.ndarray:
+        """What cutting the leak of dollars to Iran is worth to the US now, with its reputation (shared by the graded
+        levers; computed once a week)."""
+        if self._leak[0] != model.week:
+            p = model.p
+            leak = model.iraq.leakage / np.maximum(normal_leakage(model), 1e-9)
+            self._leak = (model.week, p.us_reputation_value + p.us_leakage_concern * leak)
+        return self._leak[1]
 
     def resolve_probability(self, model, lever: str) -> np.ndarray:
         """How likely the holder is to carry out the threat if defied now (its logit choice)."""
@@ -116,6 +146,7 @@ class Threats:
 
     def refresh(self, model) -> None:
         """Compute this week's perceived credibilities once, at the end of the week before."""
+        self._leak = (None, None)
         self.perceived = {lever: self.reputation[lever] * self.resolve_probability(model, lever) for lever in LEVERS}
 
     def learn(self, model, lever: str, mask: np.ndarray, carried_out: bool) -> None:
@@ -191,11 +222,16 @@ def _request_dropped(model) -> np.ndarray:
     return model.iraq.stance != option_index("iraq.exit_stance", "request")
 
 
+def _enforcing(model) -> np.ndarray:
+    return model.iraq.dollar_compliance == option_index("iraq.dollar_compliance", "enforce")
+
+
 DEMAND_MET = {
     "us_dollars": _request_dropped,
     "us_waivers": _request_dropped,
-    "iran_energy": lambda m: m.iran.arrears <= m.p.iran_arrears_tolerance_busd,
+    "iran_energy": lambda m: m.iran.unpaid() <= m.p.iran_arrears_tolerance_busd,
     "iran_proxies": lambda m: m.us.leaving(),
+    **{lever: _enforcing for lever in GRADED},
 }
 
 
@@ -204,9 +240,31 @@ def _dollar_squeeze(model, mask, week):
 
 
 def _waiver_squeeze(model, mask, week):
+    model.us.block_waivers(mask, week + model.p.us_coercion_weeks, ("gas", "electricity"))
+
+
+def start_measure(model, measure: str, mask, share, until, week) -> None:
+    """A graded dollar measure takes effect (replacing one of its kind), and the market hears of it."""
+    from .channels.dollar import announce
+
     us = model.us
-    us.waiver_blocked_until = np.where(mask, week + model.p.us_coercion_weeks, us.waiver_blocked_until)
-    us.waiver = np.where(mask, option_index("us.waiver", "lapse"), us.waiver)
+    mask = np.asarray(mask, dtype=bool)
+    us.measure_share[measure] = np.where(mask, share, us.measure_share[measure])
+    us.measure_start[measure] = np.where(mask, week - 1, us.measure_start[measure])
+    us.measure_until[measure] = np.where(mask, until, us.measure_until[measure])
+    us.measures_end = max(us.measures_end, float(np.max(us.measure_until[measure])))
+    cut = share * (model.p.iraq_wire_share_of_sales if measure == "compliance" else 1.0)
+    announce(model, mask, cut)
+    model.iraq.backlash(mask, model.p.iraq_threat_backlash, week)  # many Iraqis blame Washington (episodes.md 1)
+
+
+def _graded(lever):
+    measure = GRADED[lever]
+
+    def execute(model, mask, week):
+        share = model.p[f"{lever}_share"] if lever != "us_compliance" else model.p.us_compliance_block_share
+        start_measure(model, measure, mask, share, week + model.p.us_coercion_weeks, week)
+    return execute
 
 
 def _energy_cut(model, mask, week):
@@ -220,14 +278,46 @@ def _unleash(model, mask, week):
 
 
 EXECUTE = {"us_dollars": _dollar_squeeze, "us_waivers": _waiver_squeeze, "iran_energy": _energy_cut,
-           "iran_proxies": _unleash}
+           "iran_proxies": _unleash, **{lever: _graded(lever) for lever in GRADED}}
+
+
+def _average(weeks, horizon):
+    """Average over `horizon` weeks of a cut that fades with time constant `weeks`."""
+    return weeks / horizon * (1.0 - np.exp(-horizon / weeks))
+
+
+def normal_leakage(model) -> np.ndarray:
+    """Dollars a year that leak to Iran at the start's enforcement, with no measure in force."""
+    p = model.p
+    return p.iran_dollar_leakage_share * (1.0 - p.iraq_enforcement_initial) * p.iraq_dollar_need_busd_per_year
 
 
 def expected_loss(model, lever: str) -> np.ndarray:
-    """What Iraq still has to lose to a US lever, as a share of its means (the target's side of a threat)."""
+    """What the target still has to lose to a lever if it is pulled now, as a share of its means: for Iraq its
+    revenue (power counts with iraq_waiver_loss_weight), for the US its troops in reach. Averaged over how long an
+    executed lever lasts; reserves abroad and the fading of graded measures absorb part of it."""
     p, us, iraq = model.p, model.us, model.iraq
+    horizon = p.us_coercion_weeks
+    at_risk = p.iraq_oil_share_of_revenue * np.minimum(iraq.dollar_sales, 1.0)
     if lever == "us_dollars":
-        return p.iraq_oil_share_of_revenue * us.dollar_access * (1.0 - p.us_cudgel_dollar_access)
+        held_back = np.maximum(us.dollar_access - p.us_cudgel_dollar_access, 0.0)
+        gap = held_back * p.iraq_dollar_need_busd_per_year * horizon / 52.0
+        cover = np.minimum(1.0, iraq.reserves_abroad / np.maximum(gap, 1e-9))
+        return at_risk * held_back * (1.0 - cover)
+    if lever == "us_compliance":
+        return at_risk * p.iraq_wire_share_of_sales * p.us_compliance_block_share * _average(
+            p.iraq_compliance_adaptation_weeks, horizon)
+    if lever == "us_bank_bar":
+        return at_risk * p.us_bank_bar_share * _average(p.iraq_bank_migration_weeks, horizon)
+    if lever == "us_designation":
+        return at_risk * p.us_designation_share
     if lever == "us_waivers":
-        return p.iraq_waiver_loss_weight * iraq.iran_power_share * us.waiver_active
+        return p.iraq_waiver_loss_weight * iraq.iran_power_share * np.maximum(us.waivers["gas"],
+                                                                                us.waivers["electricity"])
+    if lever == "iran_energy":
+        return p.iraq_waiver_loss_weight * iraq.iran_power_share * p.iran_cut_fraction
+    if lever == "iran_proxies":
+        potential = sum(f.attack_rate * p.militia_tempo_escalate * (1.0 - f.degradation) * f.hardline
+                        for f in model.factions)
+        return us.exposure * (1.0 - np.exp(-potential / p.us_attack_threat_scale))
     raise KeyError(lever)

@@ -11,7 +11,9 @@ import math
 
 SHARE_UNITS = frozenset({"share", "share of normal", "share of supply", "share of demand", "share of factions",
                          "share of worlds", "flag"})
-WHOLE_UNITS = frozenset({"troops", "fighters", "people", "IQD per USD", "week", "worlds", "attacks", "strikes"})
+WHOLE_UNITS = frozenset({"troops", "fighters", "people", "casualties", "IQD per USD", "week", "worlds", "attacks",
+                         "strikes"})
+PERCENT_UNITS = frozenset({"% of worlds"})  # a share already in percent (a prediction)
 MISSING = "n/a"
 
 # Chart axes (run figures, comparison overlays, the report, Results.plot and the dashboard, through
@@ -51,6 +53,8 @@ def fmt(value, unit: str = "", signed: bool = False) -> str:
     if math.isinf(value):
         return ("+" if signed and value > 0 else "-" if value < 0 else "") + "inf"
     sign = "+" if signed else ""
+    if unit in PERCENT_UNITS:
+        value, unit = value / 100, "share of worlds"
     if unit in SHARE_UNITS:
         return f"{100 * value:+.1f} pts" if signed else _percent(value)
     if unit.startswith("index"):
@@ -100,6 +104,11 @@ def fmt_band(median, p5, p95, unit: str = "") -> str:
     """'median [p5 to p95]' (an en dash between the ends), or the median alone when the ends read the same."""
     mid, lo, hi = fmt(median, unit), fmt(p5, unit), fmt(p95, unit)
     return mid if lo == hi else f"{mid} [{lo}\u2013{hi}]"
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """'1 event', '2 events' (thousands separated)."""
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def _percent(value: float) -> str:

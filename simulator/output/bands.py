@@ -10,6 +10,7 @@ import numpy as np
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 LINE_STYLES = ("-", "--", "-.", ":")
+OVERLAY_FILL = 0.06  # light enough that three overlapping bands still read as three, not as one muddy colour
 
 
 def first_week(unit: str) -> int:
@@ -27,7 +28,8 @@ def quantiles(series: np.ndarray, start: int = 0) -> tuple[np.ndarray, np.ndarra
 def draw_band(ax, x, q, color: str = "C0", label: str | None = None, index: int = 0) -> None:
     """Median with bands on `ax`. Without a label (one scenario): 5-95% and 25-75% bands and the median, each in the
     legend. With a label (one of several scenarios): a light 5-95% band and a median in the scenario's own line
-    style, so three or more scenarios stay apart where their colours meet."""
+    style, its band a faint fill edged by thin lines in the same colour and style, so three or more scenarios stay
+    apart where their colours meet and their bands overlap."""
     q5, q25, q50, q75, q95 = q
     marker = "o" if len(x) == 1 else None
     if label is None:
@@ -35,9 +37,12 @@ def draw_band(ax, x, q, color: str = "C0", label: str | None = None, index: int 
         ax.fill_between(x, q25, q75, color=color, alpha=0.3, linewidth=0, label="25-75%")
         ax.plot(x, q50, color=color, linewidth=1.8, label="median", marker=marker)
     else:
-        ax.fill_between(x, q5, q95, color=color, alpha=0.12, linewidth=0)
-        ax.plot(x, q50, color=color, linewidth=1.8, linestyle=LINE_STYLES[index % len(LINE_STYLES)],
-                label=f"{label} (median, 5-95%)", marker=marker)
+        style = LINE_STYLES[index % len(LINE_STYLES)]
+        ax.fill_between(x, q5, q95, color=color, alpha=OVERLAY_FILL, linewidth=0)
+        for edge in (q5, q95):
+            ax.plot(x, edge, color=color, linewidth=0.7, linestyle=style, alpha=0.6)
+        ax.plot(x, q50, color=color, linewidth=2.0, linestyle=style, label=f"{label} (median; thin: 5-95%)",
+                marker=marker, zorder=3 + index)
 
 
 def date_axis(ax) -> None:

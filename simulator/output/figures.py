@@ -19,7 +19,7 @@ from .axes import EVENT_STYLES, event_lines, same_week, unit_axis
 from .bands import date_axis, draw_band, first_week, quantiles
 
 FIGURES = {"key_metrics.png": (KEY_METRICS, (3, 3)),
-           "leverage.png": (LEVERAGE_METRICS, (2, 2)),
+           "leverage.png": (LEVERAGE_METRICS, (3, 2)),
            "violence.png": (["attacks_kataib_hezbollah", "attacks_hardline_allies", "us_strikes_per_week",
                              "us_casualties_per_week", "escalation", "us_troops_syria"], (2, 3))}
 PANEL_WIDTH, PANEL_HEIGHT = 4.2, 2.9  # inches per panel, at DPI

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import UserError
+from ..model.metrics import METRICS
 from ..model.outcomes import OUTCOMES, band, from_series, resolve, share_interval
 from ..model.units import fmt, fmt_band
 
@@ -27,6 +30,9 @@ class Question:
     label: str  # the question as a student reads it
     low: float
     high: float
+    anchor: str = ""  # the metric whose value today anchors a guess
+    anchor_text: str = "{}"  # how that value reads, e.g. "{} US troops in Iraq"
+    example: str = ""  # an answer as a student may type it
 
     @property
     def share(self) -> bool:
@@ -35,21 +41,65 @@ class Question:
 
     @property
     def unit(self) -> str:
-        return "% of worlds" if self.share else OUTCOMES[self.outcome].unit
+        return PERCENT if self.share else OUTCOMES[self.outcome].unit
 
     @property
     def hint(self) -> str:
         return f"{self.low:g}-{self.high:g}"
 
+    def expected(self) -> str:
+        if self.share:
+            return f"a share of worlds from {fmt(self.low, PERCENT)} to {fmt(self.high, PERCENT)} (for example " \
+                   f"40%, 0.4 or 40)"
+        return f"a number of {self.unit} from {self.low:,g} to {self.high:,g} (for example {self.example})"
 
+    def parse(self, text: str, key: str) -> float:
+        """A typed answer as stored: a share in percent ('5%', '0.05' and '5' all mean 5%; a bare number below 1 is
+        a fraction), other values as numbers with optional thousands separators ('1,600'). A UserError of one
+        sentence for anything else."""
+        raw = str(text).strip()
+        number = raw[:-1].strip() if raw.endswith("%") else raw
+        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", number):
+            number = number.replace(",", "")
+        try:
+            value = float(number)
+        except ValueError:
+            value = math.nan
+        if self.share and not raw.endswith("%") and 0 <= value < 1:
+            value *= 100
+        if not math.isfinite(value) or (raw.endswith("%") and not self.share) or not self.low <= value <= self.high:
+            raise UserError(f"{key}: expected {self.expected()}, found {raw!r}.")
+        return value
+
+
+PERCENT = "% of worlds"  # a share of worlds given in percent (units.fmt shows it as one)
 QUESTIONS = {
-    "us_left_iraq": Question("us_left_iraq", "In what share of worlds have US forces left Iraq at the end", 0, 100),
+    "us_left_iraq": Question("us_left_iraq", "In what share of worlds have US forces left Iraq at the end", 0, 100,
+                             "us_troops_iraq", "{} US troops in Iraq"),
     "peak_parallel_rate": Question("peak_parallel_rate", "Highest parallel exchange rate in a typical world", 1000,
-                                   10000),
+                                   10000, "parallel_rate", "{} IQD per USD", "1,600"),
     "mean_attacks_per_week": Question("mean_attacks_per_week", "Attacks on US forces per week, on average over the "
-                                      "run", 0, 100),
-    "iran_revenue": Question("mean_iran_revenue", "Iran's revenue from Iraq, average over the run", 0, 40),
+                                      "run", 0, 100, "attacks_per_week", "{} attacks in the first week", "2.5"),
+    "iran_revenue": Question("mean_iran_revenue", "Iran's revenue from Iraq, average over the run", 0, 40,
+                             "iran_revenue_from_iraq", "{} USD bn a year", "12"),
 }
+ANCHOR_WORLDS = 200
+
+
+def anchors(spec) -> dict[str, str]:
+    """Today's value of what each question asks about, to anchor a guess: the scenario's median at week 0 (for
+    weekly counts, over its first week)."""
+    from ..model import LeverageModel
+    from .bands import first_week
+
+    model = LeverageModel.from_spec(spec.with_overrides(worlds=min(spec.worlds, ANCHOR_WORLDS)))
+    model.step()
+    out = {}
+    for key, q in QUESTIONS.items():
+        unit = METRICS[q.anchor].unit
+        median = band(model.recorder.series(q.anchor)[first_week(unit)])[0]
+        out[key] = q.anchor_text.format(fmt(median, unit))
+    return out
 
 
 def default_file(scenario_name: str) -> Path:
@@ -63,7 +113,7 @@ def record(file: Path, scenario_name: str, name: str, answers: dict) -> dict:
         if q is None:
             raise UserError(f"prediction {key!r} is unknown. Expected one of: {', '.join(QUESTIONS)}.")
         if not q.low <= value <= q.high:
-            raise UserError(f"prediction {key}={value:g}: expected {q.unit} from {q.low:g} to {q.high:g}.")
+            raise UserError(f"prediction {key}={value:g}: expected {q.expected()}.")
     data = load(file) if file.exists() else {"scenario": scenario_name, "entries": []}
     if data["scenario"] != scenario_name:
         raise UserError(f"{file}: holds predictions for scenario {data['scenario']!r}, not {scenario_name!r}. Expected "
@@ -113,13 +163,23 @@ def reveal(model, data: dict) -> list[dict]:
     return rows
 
 
-def reveal_text(rows: list[dict]) -> str:
-    lines = ["Predictions against the model (5-95% of worlds; for a share, its 90% interval):"]
+def verdict(row: dict) -> str:
+    if row["inside_band"]:
+        return "inside"
+    return "above" if row["predicted"] > row["p95"] else "below"
+
+
+def reveal_text(rows: list[dict], columns: int | None = None, title: str | None = None) -> str:
+    """The reveal as a terminal table: each prediction against the model's median and band, and for a value the
+    share of worlds below it."""
+    from .tables import render
+
+    body = []
     for r in rows:
-        where = "inside the band" if r["inside_band"] else ("above the band" if r["predicted"] > r["p95"]
-                                                            else "below the band")
-        rank = f", higher than {r['percentile']:.0f}% of worlds" if r["percentile"] is not None else ""
         unit = r["unit"]
-        lines.append(f"  {r['name']}: {r['label']}: predicted {fmt(r['predicted'], unit)}, model "
-                     f"{fmt_band(r['median'], r['p5'], r['p95'], unit)} {unit} -> {where}{rank}")
-    return "\n".join(lines)
+        rank = f"\n{r['percentile']:.0f}% of worlds\nat or below" if r.get("percentile") is not None else ""
+        body.append([r["name"], OUTCOMES[QUESTIONS[r["outcome"]].outcome].description, fmt(r["predicted"], unit),
+                     fmt_band(r["median"], r["p5"], r["p95"], unit).replace(" [", "\n["), verdict(r) + rank])
+    return render(["who", "question", "predicted", "model", "against\nthe band"], body, left=2, columns=columns,
+                  label_width=20, gaps=True, title=title or "Predictions against the model (median [5-95% of worlds]; "
+                                                            "for a share of worlds, its 90% interval):")

@@ -75,8 +75,9 @@ def tell(model, events, world_index: int | None = None) -> dict:
             "numbers": _numbers(model, i)}
 
 
-def render(story: dict) -> str:
-    """story.txt: the heading, one line per happening, and the numbers, wrapped for a terminal."""
+def render(story: dict, width: int | None = None) -> str:
+    """story.txt: the heading, one line per happening, and the numbers, wrapped for a terminal (every line wrapped
+    to `width` columns when given, as for the terminal; else the numbers at 110)."""
     if story.get("typical", True):
         out = [f"Story of a typical world (world {story['world']}, the closest of {story['worlds']} to the median on "
                f"the key metrics):"]
@@ -87,7 +88,10 @@ def render(story: dict) -> str:
         out.append("  ... (the full list is in events.parquet)")
     if not story["lines"]:
         out.append("  No lever was pulled and no actor changed course for long.")
-    out.append(textwrap.fill(story["numbers"], width=110, initial_indent="  ", subsequent_indent="  "))
+    if width:
+        out = [textwrap.fill(line, width=width, subsequent_indent=" " * (len(line) - len(line.lstrip()) + 4))
+               if len(line) > width else line for line in out]
+    out.append(textwrap.fill(story["numbers"], width=width or 110, initial_indent="  ", subsequent_indent="  "))
     return "\n".join(out)
 
 

@@ -6,9 +6,11 @@ Both come from the outcome vocabulary (simulator/model/outcomes.py): a metric's 
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..model import outcomes as vocabulary
 from ..model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
-from ..model.units import fmt, fmt_band
+from ..model.units import fmt, fmt_band, is_share
 
 METRIC_STATS = {"final": "final", "run_mean": "mean", "run_max": "max"}  # summary key -> outcome statistic
 
@@ -59,19 +61,120 @@ def band_at(model, name: str, week: int) -> str:
     return fmt_band(*vocabulary.band(model.recorder.series(name)[week]), METRICS[name].unit)
 
 
-def text_table(model, summary: dict) -> str:
-    """The terminal summary: key metrics at a few weeks, then the event outcomes as shares of worlds."""
-    from .tables import render
+UP, DOWN = "\u2191", "\u2193"
+MATERIAL = 0.05  # a median that moved less than 5% of its start is not marked (1,561 against 1,550 is noise)
+EVENT_COLUMNS = 4  # at most this many columns for the scenario's events
+MIN_GAP = 4  # weeks: an event's column closer than this to another column adds little
+SPAN_OPTIONS = ("duration", "over_weeks", "federal_weeks", "weeks")  # options that say how long an event lasts
 
-    weeks = sorted({w for w in (1, 13, 52, model.week) if w <= model.week})
+
+def event_weeks(model) -> list[tuple[int, str, str]]:
+    """(week, role, note) for the weeks around the scenario's scheduled events: a week inside each event that lasts
+    (its middle) and the first week after it, or a month after an event that does not end; at most EVENT_COLUMNS,
+    inside weeks first, none within MIN_GAP weeks of another column, the start or the end."""
+    end = model.week
+    inside, after = [], []
+    for e in model.schedule_events.events:
+        if e.week is None or not 0 < e.week < end:
+            continue
+        span = next((e.options[k] for k in SPAN_OPTIONS if isinstance(e.options.get(k), int)), None)
+        if span:
+            inside.append((min(e.week + span // 2, end), "during",
+                           f"inside \u201c{e.name}\u201d (weeks {e.week}\u2013{e.week + span - 1})"))
+            after.append((e.week + span, "after", f"the first week after \u201c{e.name}\u201d ended"))
+        else:
+            after.append((e.week + 4, "after", f"four weeks after \u201c{e.name}\u201d (week {e.week})"))
+    chosen: list[tuple[int, str, str]] = []
+    for week, role, note in inside + after:
+        taken = [0, end] + [w for w, _, _ in chosen]
+        if len(chosen) < EVENT_COLUMNS and week < end and all(abs(week - w) >= MIN_GAP for w in taken):
+            chosen.append((week, role, note))
+    return sorted(chosen)
+
+
+BREAK = "\x00"  # between a median and its band: a space where the table fits on one line a row, else a line break
+
+
+def _cell(values, start, unit: str) -> str:
+    """'median [p5-p95]', with an arrow where the median moved materially: beyond the start's 5-95% band and by
+    MATERIAL of the start's median or more."""
+    median, p5, p95 = vocabulary.band(values)
+    s_median, s_low, s_high = start
+    moved = (fmt(median, unit) != fmt(s_median, unit) and not s_low <= median <= s_high
+             and abs(median - s_median) >= MATERIAL * abs(s_median))
+    mark = (UP if median > s_high else DOWN) + " " if moved else ""
+    band = fmt_band(median, p5, p95, unit)
+    text, _, interval = band.partition(" ")
+    return mark + text + (BREAK + interval if interval else "")
+
+
+def _furthest(series, first: int, unit: str, calendar, start) -> str:
+    """The week whose median is furthest from the start's, with its value and date."""
+    medians = np.median(series[first:], axis=1)
+    distance = np.abs(medians - start[0])
+    week = first + int(np.argmax(distance))
+    if fmt(medians[week - first], unit) == fmt(start[0], unit):
+        return "no change"
+    when = f"week {week}\n{calendar.date(week).isoformat()}"
+    return _cell(series[week], start, unit) + "\n" + when
+
+
+def metrics_table(model, columns: int | None = None) -> str:
+    """The key metrics at the weeks that tell this run's story: the start, the weeks around each scenario event, the
+    week each metric was furthest from its start, and the end, fitted to the terminal's width."""
+    from .bands import first_week
+    from .tables import natural_width, render, width
+
+    columns = columns or width()
+    end = model.week
+    events = event_weeks(model)
+    picked = [(0, "start", None)] + events + [(end, "end", None)]
+    header = ["metric"] + [f"{role}\nweek {w}\n{model.calendar.date(w).isoformat()}" for w, role, _ in picked]
+    header.insert(len(header) - 1, "furthest\nfrom the\nstart")
     names = KEY_METRICS + LEVERAGE_METRICS
-    rows = [[f"{METRICS[n].description} [{METRICS[n].unit}]"] + [band_at(model, n, w) for w in weeks] for n in names]
-    out = [render(["metric [unit]"] + [f"week {w}" for w in weeks], rows,
-                  title="Key metrics, median [5%-95% of worlds]:")]
-    out += ["", "Outcomes (share of worlds, 90% interval):"]
-    for entry in summary["outcomes"].values():
-        if entry["kind"] == "event":
-            interval = f"[{fmt(entry['low'], 'share of worlds')}-{fmt(entry['high'], 'share of worlds')}]"
-            out.append(f"  {fmt(entry['share'], 'share of worlds'):>5} {interval:<11} {entry['description']}")
-    return "\n".join(out)
 
+    body = []
+    for name in names:
+        metric = METRICS[name]
+        series = np.asarray(model.recorder.series(name), dtype=float)
+        first = min(first_week(metric.unit), end)
+        start = vocabulary.band(series[first])
+        label = metric.description + ("" if is_share(metric.unit) else f"\n{metric.unit}")
+        cells = [_cell(series[max(w, first)], start, metric.unit) for w, _, _ in picked]
+        cells.insert(len(cells) - 1, _furthest(series, first, metric.unit, model.calendar, start))
+        body.append([label, *cells])
+    one_line = [[cell.replace(BREAK, " ") for cell in row] for row in body]
+    fits = natural_width(header, one_line, label_width=LABEL_WIDTH) <= columns
+    body = one_line if fits else [[cell.replace(BREAK, "\n") for cell in row] for row in body]
+    notes = [f"{UP}/{DOWN}: the median rose/fell beyond the start's 5-95% band and by {MATERIAL:.0%} or more. Weekly "
+             f"counts (attacks) start at week 1."]
+    notes += [f"Week {w}: {note}." for w, _, note in events]
+    return "\n".join([render(header, body, title="Key metrics, median [5%-95% of worlds]:", columns=columns,
+                              label_width=LABEL_WIDTH, gaps=True), *_wrap(notes, columns)])
+
+
+LABEL_WIDTH = 22
+
+
+def _wrap(lines: list[str], columns: int, indent: str = "") -> list[str]:
+    import textwrap
+
+    return [wrapped for line in lines for wrapped in
+            textwrap.wrap(line, width=columns, initial_indent=indent, subsequent_indent=indent + "  ")]
+
+
+def outcome_lines(summary: dict, columns: int | None = None) -> list[str]:
+    """The event outcomes as sentences about shares of worlds, the most frequent first."""
+    from .tables import width
+
+    events = [e for e in summary["outcomes"].values() if e["kind"] == "event"]
+    events.sort(key=lambda e: -e["share"])
+    sentences = [vocabulary.share_sentence(e["description"], e["share"], e["low"], e["high"]) for e in events]
+    columns = columns or width()
+    return [*_wrap(["Outcomes, in what share of worlds they happened [90% interval]:"], columns),
+            *_wrap(sentences, columns, indent="  ")]
+
+
+def text_table(model, summary: dict, columns: int | None = None) -> str:
+    """The terminal summary: the key metrics at the weeks that matter, then the outcomes as shares of worlds."""
+    return "\n".join([metrics_table(model, columns), "", *outcome_lines(summary, columns)])

@@ -372,13 +372,13 @@ def _options(action, given, path, src) -> dict:
     for key, opt in spec.items():
         where = src.where(path + (key,))
         if key not in given:
-            if opt.default is None and key not in ("duration", "over_weeks"):
+            if opt.default is None and not opt.optional:
                 raise UserError(f"{src.where(path)}: action {action!r} needs option {key!r} "
                                 f"({opt.help or opt.kind.__name__}).")
             out[key] = opt.default
             continue
         value = given[key]
-        if value is None and opt.default is None and key in ("duration", "over_weeks"):
+        if value is None and opt.optional:
             out[key] = None
         elif opt.kind is bool:
             if not isinstance(value, bool):

@@ -10,7 +10,7 @@ import io
 
 import numpy as np
 
-from ...model.metrics import KEY_METRICS, METRICS
+from ...model.metrics import KEY_METRICS, LEVERAGE_MATRIX, METRICS
 from ...model.units import fmt
 from ...output.bands import date_axis, draw_band
 from . import stats
@@ -59,16 +59,16 @@ def fan_charts(model, names=FAN_METRICS, lever_weeks=(), cols: int = 3, dpi: int
 
 
 def leverage_matrix(model, dpi: int = 72) -> bytes:
-    """2 x 2 matrix of the leverage indices: who (rows) over whom (columns); colour and number are the median now,
+    """Matrix of the leverage indices (3 x 2): who (rows) over whom (columns); colour and number are the median now,
     the sparkline the median so far, the grey band the 5-95% range of worlds now."""
     from matplotlib import colormaps
     from matplotlib.figure import Figure
 
     cells = {(c.holder, c.target): c for c in stats.leverage_matrix(model)}
-    layout = [[("US", "Iraq"), ("US", "Iran")], [("Iran", "Iraq"), ("Iran", "US")]]
+    layout = [[(holder, target) for target, _ in row] for holder, row in LEVERAGE_MATRIX]
     cmap = colormaps["RdYlGn"]
-    fig = Figure(figsize=(5.2, 4.6))
-    axes = fig.subplots(2, 2, squeeze=False)
+    fig = Figure(figsize=(5.2, 6.6))
+    axes = fig.subplots(len(layout), 2, squeeze=False)
     for r, row in enumerate(layout):
         for c, key in enumerate(row):
             cell, ax = cells[key], axes[r][c]

@@ -7,18 +7,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ...model.metrics import LEVERAGE_METRICS, METRICS
+from ...model.metrics import LEVERAGE_MATRIX, METRICS
 from ...model.outcomes import band, from_series, resolve, share_interval
 from ...model.units import fmt_band
 from ...output.bands import first_week, quantiles
 from ...output.predictions import QUESTIONS
 from .levers import ACTOR
 
-MATRIX = {  # (row: who holds the leverage, column: over whom) -> metric
-    ("US", "Iraq"): "leverage_us_over_iraq", ("US", "Iran"): "leverage_us_over_iran",
-    ("Iran", "Iraq"): "leverage_iran_over_iraq", ("Iran", "US"): "leverage_iran_over_us",
-}
-assert sorted(MATRIX.values()) == sorted(LEVERAGE_METRICS)
+MATRIX = {(holder, target): metric for holder, row in LEVERAGE_MATRIX for target, metric in row}
 _COUNT = re.compile(r"\s*\(\d+\)$")  # "US strikes militia targets in Iraq (3)" -> one row for all counts
 
 
@@ -38,7 +34,7 @@ class Cell(NamedTuple):
 
 
 def leverage_matrix(model) -> list[Cell]:
-    """The four leverage indices now: median and 5-95% band over worlds, and the median's history."""
+    """The leverage indices now: median and 5-95% band over worlds, and the median's history."""
     cells = []
     for (holder, target), name in MATRIX.items():
         series = model.recorder.series(name).astype(float)

@@ -38,13 +38,13 @@ def _bands(frame, metric: str):
 
 
 def leverage_png(runs: dict, start: dt.date, marks: list[tuple[int, str]] = ()) -> bytes:
-    """The four leverage indices over time, median with bands, one colour per run; returns PNG bytes."""
+    """The leverage indices over time (one row per holder), median with bands, one colour per run; PNG bytes."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(8.4, 5.8))
+    fig = Figure(figsize=(8.4, 8.4))
     FigureCanvasAgg(fig)
-    axes = fig.subplots(2, 2, sharex=True).flat
+    axes = fig.subplots(len(LEVERAGE_METRICS) // 2, 2, sharex=True).flat
     single = len(runs) == 1
     merged = same_week(marks, lambda w, t: f"week {w}: {t}")  # one dashed line per week with events
     text_lines = sum(label.count("\n") + 1 for _, label in merged)

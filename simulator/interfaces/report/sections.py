@@ -10,7 +10,7 @@ import datetime as dt
 import numpy as np
 
 from ...comparison.folder import ComparisonFolder
-from ...model.metrics import KEY_METRICS, LEVERAGE_METRICS, METRICS
+from ...model.metrics import KEY_METRICS, LEVERAGE_MATRIX, LEVERAGE_METRICS, METRICS
 from ...model.outcomes import OUTCOMES
 from ...model.units import fmt, fmt_band
 from ...output.run_folder import RunFolder
@@ -309,7 +309,7 @@ def _reading(r: dict) -> list:
     if not r.get("distinguishable"):
         return [{"kind": "verdict-same", "text": "not distinguishable from zero (the 90% interval includes 0)"}]
     direction = "higher" if float(r.get("mean_difference") or 0) > 0 else "lower"
-    text = f"{direction} than the baseline"
+    text = f"{direction} than {r.get('reference') or 'the baseline'}"
     if r.get("better") in ("higher", "lower"):
         text += ": better" if direction == r["better"] else ": worse"
     return [{"kind": "verdict-diff", "text": text}]
@@ -319,19 +319,24 @@ def _comparison_headlines(comp: ComparisonFolder) -> dict:
     rows_all = [r for r in comp.data.get("rows") or [] if isinstance(r, dict)]
     worlds = comp.data.get("worlds") or comp.runs[comp.baseline].manifest.get("worlds")
     scenarios = []
-    for scenario in comp.scenarios:
-        rows = [r for r in rows_all if r.get("scenario") == scenario]
+    pairs = list(dict.fromkeys((str(r.get("scenario")), str(r.get("reference") or comp.baseline)) for r in rows_all))
+    for scenario in comp.scenarios:  # a scenario without rows still gets its heading
+        if not any(s == scenario for s, _ in pairs):
+            pairs.append((scenario, comp.baseline))
+    for scenario, reference in pairs:
+        rows = [r for r in rows_all if (r.get("scenario"), r.get("reference") or comp.baseline) == (scenario,
+                                                                                                   reference)]
         body = [[[_row_label(r), BR, note(_row_unit(r))], fmt(r.get("baseline_value"), _row_unit(r)),
                  fmt(r.get("scenario_value"), _row_unit(r)), _difference(r),
                  f"{fmt(r.get('share_higher'), SHARE)} / {fmt(r.get('share_lower'), SHARE)}", _reading(r)]
                 for r in rows]
         n_diff = sum(bool(r.get("distinguishable")) for r in rows)
         scenarios.append({
-            "heading": f"{scenario} against {comp.baseline}",
-            "table": table(["headline (unit)", comp.baseline, scenario, "difference [90% interval]",
+            "heading": f"{scenario} against {reference}",
+            "table": table(["headline (unit)", reference, scenario, "difference [90% interval]",
                             "paired worlds higher / lower", "reading"], body, numeric=(1, 2, 3, 4),
                            class_="compare") if body else None,
-            "tally": _tally(n_diff, len(rows)),
+            "tally": _tally(n_diff, len(rows), reference),
         })
     names = list(comp.runs)
     numeric = tuple(range(1, len(names) + 1))
@@ -374,18 +379,19 @@ def _comparison_headlines(comp: ComparisonFolder) -> dict:
     }
 
 
-def _tally(n_diff: int, n: int) -> str:
+def _tally(n_diff: int, n: int, reference: str = "the baseline") -> str:
     if n_diff == n:
-        return f"All {n} headlines differ from the baseline by more than the paired noise."
+        return f"All {n} headlines differ from {reference} by more than the paired noise."
     if n_diff == 0:
-        return f"None of the {n} headlines is distinguishable from the baseline: every difference is within the noise."
-    return (f"{n_diff} of {n} headlines differ from the baseline by more than the paired noise; the other "
-            f"{n - n_diff} are not distinguishable from zero.")
+        return f"None of the {n} headlines is distinguishable from {reference}: every difference is within the noise."
+    return (f"{n_diff} of {n} headlines differ from {reference} by more than the paired noise; the other "
+            f"{n - n_diff} {'is' if n - n_diff == 1 else 'are'} not distinguishable from zero.")
 
 
 # ----------------------------------------------------------------------------------------------------- leverage
-MATRIX = [("United States", [("US \u2192 Iraq", "leverage_us_over_iraq"), ("US \u2192 Iran", "leverage_us_over_iran")]),
-          ("Iran", [("Iran \u2192 Iraq", "leverage_iran_over_iraq"), ("Iran \u2192 US", "leverage_iran_over_us")])]
+HOLDERS = {"US": "United States", "Iran": "Iran", "Iraq": "Baghdad"}
+MATRIX = [(HOLDERS[holder], [(f"{holder} \u2192 {target}", metric) for target, metric in row])
+          for holder, row in LEVERAGE_MATRIX]
 
 
 def leverage(result) -> dict:
@@ -416,14 +422,14 @@ def leverage(result) -> dict:
         matrices.append({"caption": week_label(first, week), "rows": rows})
     figs = {n: p for n, p in result.figures.items() if "leverage" in n}
     if figs:
-        pictures = [figure(p.read_bytes(), n, "The four leverage indices over time: median and bands over worlds; "
+        pictures = [figure(p.read_bytes(), n, "The leverage indices over time: median and bands over worlds; "
                                               "dashed lines mark the scenario's events.") for n, p in figs.items()]
     else:
         marks = [(e["week"], e.get("name", "")) for e in first.events_declared if e.get("week") is not None] \
             if isinstance(result, RunFolder) else []
         png = leverage_png(series, first.start, marks)
         pictures = [figure(png, "leverage indices over time",
-                           "The four leverage indices over time (drawn for this report from timeseries.parquet): "
+                           "The leverage indices over time (drawn for this report from timeseries.parquet): "
                            "median and 5\u201395% of worlds" + (", 25\u201375% darker" if len(runs) == 1 else
                                                                 ", one colour per scenario") +
                            ("; dashed lines mark scheduled events." if marks else "."))]
@@ -537,8 +543,9 @@ def predictions(data: dict, result) -> dict:
     out = {"intro": f"{len(who)} student{s} or group{s} ({', '.join(who)}) wrote down predictions for "
                     f"{data.get('scenario', 'this scenario')} before seeing the results. Here they are set against "
                     f"the spread of the model's worlds.",
-           "reveal": None, "inside": None, "entries": None}
+           "reveal": None, "inside": None, "entries": None, "differences": None}
     if reveal:
+        by_scenario = any("scenario" in r for r in reveal)
         rows = []
         for r in reveal:
             unit = str(r.get("unit", ""))
@@ -551,15 +558,18 @@ def predictions(data: dict, result) -> dict:
             else:
                 where = "below"
             pct = r.get("percentile")
-            rows.append([r.get("name", "?"), r.get("label") or r.get("outcome", "?"), unit, fmt(predicted, unit),
+            rows.append([r.get("name", "?"), r.get("label") or r.get("outcome", "?"),
+                         *([str(r.get("scenario", "?"))] if by_scenario else []), unit, fmt(predicted, unit),
                          fmt_band(r.get("median"), r.get("p5"), r.get("p95"), unit),
                          "n/a" if pct is None else f"{float(pct):.0f}%", f"{where} the band"])
         inside_n = sum(bool(r.get("inside_band")) for r in reveal)
-        out["reveal"] = table(["who", "question", "unit", "predicted", "model: median [5\u201395%]",
-                               "worlds at or below the prediction", "prediction is"], rows, numeric=(3, 4, 5),
-                              class_="predictions")
-        out["inside"] = (f"{inside_n} of {len(reveal)} predictions fall inside the model's band. For a share of "
-                         f"worlds, the band is the 90% interval of that share.")
+        first = 4 if by_scenario else 3
+        out["reveal"] = table(["who", "question", *(["scenario"] if by_scenario else []), "unit", "predicted",
+                               "model: median [5\u201395%]", "worlds at or below the prediction", "prediction is"],
+                              rows, numeric=(first, first + 1, first + 2), class_="predictions")
+        out["inside"] = (f"{inside_n} of {len(reveal)} predictions {'falls' if inside_n == 1 else 'fall'} inside "
+                         f"the model's band. For a share of worlds, the band is the 90% interval of that share.")
+        out["differences"] = _predicted_differences(data.get("differences") or [])
     elif entries:
         rows = [[e.get("name", "?"), e.get("created", ""),
                  "; ".join(f"{k} = {fmt(v) if isinstance(v, (int, float)) else v}"
@@ -567,6 +577,25 @@ def predictions(data: dict, result) -> dict:
                 for e in entries]
         out["entries"] = table(["who", "recorded", "predictions"], rows)
     return out
+
+
+def _predicted_differences(differences: list) -> dict | None:
+    """The differences students predicted between two scenarios against the paired ones (sim compare)."""
+    rows = []
+    for d in differences:
+        if not isinstance(d, dict):
+            continue
+        unit = str(d.get("unit", ""))
+        interval = f"[{fmt(d.get('low'), unit, signed=True)}, {fmt(d.get('high'), unit, signed=True)}]"
+        rows.append([d.get("name", "?"), d.get("label") or d.get("outcome", "?"),
+                     f"{d.get('scenario', '?')} \u2212 {d.get('reference', '?')}", fmt(d.get("predicted"), unit,
+                                                                                         signed=True),
+                     [fmt(d.get("model"), unit, signed=True), BR, note(interval)], str(d.get("reading", ""))])
+    if not rows:
+        return None
+    return table(["who", "question", "difference", "predicted", "model: paired mean [90% interval]", "reading"],
+                 rows, numeric=(3, 4), caption="Predicted differences between scenarios against the paired ones",
+                 class_="predictions")
 
 
 # -------------------------------------------------------------------------------------------------- assumptions
@@ -583,14 +612,16 @@ def assumptions(result) -> dict:
         f"Time moves in weekly steps from {start.isoformat()}. Actors react to last week's state and to decaying "
         f"memories of attacks, strikes and casualties; they do not learn, plan ahead or anticipate each other.",
         "Parameters come from one January 2024 news analysis of how the US and Iran squeeze each other through "
-        "Iraq, a few public figures (troop numbers, exchange rates, budgets), and assumptions. The baseline is "
-        "checked against only a handful of early-2024 patterns, such as a few attacks a week.",
+        "Iraq, a few public figures (troop numbers, oil, reserves, exchange rates, budgets), and assumptions. The "
+        "model is checked against a handful of early-2024 patterns, such as a few attacks a week, and five "
+        "episodes of 2022-24 (the dollar squeeze, the banks barred, the gas cut, the truce and the attack wave).",
         "Much is left out: elections and unrest (public discontent acts only through Baghdad's fear of US dollar "
         "threats), coalition politics in Baghdad, the Kurdistan Regional Government, Israel, the Gulf states, US and "
-        "Iranian domestic politics beyond US casualties, fighting in Syria, and the oil price (fixed).",
-        "Leverage is read as control of chokepoints (the New York Fed account, the waiver, gas and electricity, the "
-        "militias). The four leverage indices are constructed measures for comparing scenarios, not observable "
-        "quantities.",
+        "Iranian domestic politics beyond US casualties, fighting in Syria, and oil exports (the oil price moves but "
+        "the volume is fixed).",
+        "Leverage is read as control of chokepoints (the New York Fed account, the waivers, gas and electricity, the "
+        "restricted accounts, the militias' pay): the harm a holder can still impose, times its credibility. The six "
+        "leverage indices are constructed measures for comparing scenarios, not observable quantities.",
         "The worlds of an ensemble share the same parameters and differ only in their random draws (choices, "
         "attacks, strikes, exchange-rate shocks). So the bands show how much chance alone moves things under these "
         "assumptions; they are not the uncertainty about the assumptions themselves, which sweeps over the "

@@ -9,6 +9,8 @@ from ..choice import option_index
 from .base import Actor
 
 REQUEST = option_index("iraq.exit_stance", "request")
+ENFORCE = option_index("iraq.dollar_compliance", "enforce")
+GRADED = ("us_compliance", "us_bank_bar", "us_designation")
 NEGOTIATE = option_index("iraq.exit_stance", "negotiate")
 
 
@@ -39,6 +41,26 @@ class IraqiGovernment(Actor):
         self.requesting = self.stance == REQUEST  # the stance as others see it: last week's, set when resolved
         self.negotiating = self.stance == NEGOTIATE
         self.militia_policy = self.full(0).astype(int)
+        # money: oil, the account at the New York Fed, reserves, dollar sales and the currency's memory
+        self.oil_price = self.full(p.world_oil_price)
+        self.oil_shock_price = self.full(p.world_oil_price)  # a scenario's oil-price shock, while it lasts
+        self.oil_shock_until = self.full(0.0)
+        self.oil_revenue = self.full(0.0)  # this week's proceeds, USD bn
+        self.reserves_abroad = self.full(p.iraq_reserves_initial_busd * p.iraq_reserves_outside_us_share)
+        self.reserves_us = self.full(p.iraq_reserves_initial_busd) - self.reserves_abroad
+        self.dollar_sales = self.full(1.0)  # dollars sold this week, as a share of Iraq's normal need
+        self.dollars_reached = self.full(1.0)  # dollars Baghdad could draw from its accounts, same share
+        self.leakage = self.full(0.0)  # dollars leaking to Iran, USD bn a year
+        self.enforcement = self.full(p.iraq_enforcement_initial)
+        # each world starts enforcing with the probability of the start's enforcement level
+        self.dollar_compliance = np.where(model.streams.uniform("iraq.dollar_compliance", 0) < self.enforcement,
+                                          ENFORCE, 0).astype(int)
+        self.fx_news = self.full(0.0)  # share of dollar sales that this week's announced measures would cut
+        self.fx_expectations = self.full(0.0)  # premium of expected depreciation on the parallel rate
+        self.fx_scars = self.full(p.iraq_fx_scars_initial)  # remembered squeezes (decaying count)
+        # power substitutes Iraq has committed to (pipeline) and brought online (GW), beyond the trend
+        self.substitutes_pipeline = self.full(0.0)
+        self.substitutes_gw = self.full(0.0)
 
     def backlash(self, mask: np.ndarray, amount: float, week: int) -> None:
         """Coercion of a sovereign government by the US feeds nationalist mobilisation and grievance, once a week
@@ -48,13 +70,13 @@ class IraqiGovernment(Actor):
         self.nationalism = self.nationalism + new * amount
         self.sovereignty_grievance = self.sovereignty_grievance + new * amount
 
-    def threat_cost(self) -> np.ndarray:
-        """What standing US threats make a formal request cost: credibility x what Iraq still has to lose."""
+    def threat_cost(self, levers=("us_dollars", "us_waivers")) -> np.ndarray:
+        """What standing US threats make defying their demand cost: credibility x what Iraq still has to lose."""
         from ..threats import expected_loss
 
-        model = self.model
-        return sum(model.threats.active[lever] * model.threats.credibility(model, lever) * expected_loss(model, lever)
-                   for lever in ("us_dollars", "us_waivers"))
+        model, active = self.model, self.model.threats.active
+        return sum(active[lever] * model.threats.credibility(model, lever) * expected_loss(model, lever)
+                   for lever in levers if active[lever].any())
 
     def decide(self) -> None:
         p, e, model = self.p, self.exit_pressure, self.model
@@ -67,6 +89,16 @@ class IraqiGovernment(Actor):
         us = model.us
         calm = (us.attack_memory / p.us_attack_threat_scale + us.strike_memory
                 + model.threats.active["us_retaliation"] * model.threats.credibility(model, "us_retaliation"))
+        # Dollar compliance: measures in force and credible threats of more push Baghdad to police its banks;
+        # enforcing costs it more the more the militias (tied to some banks) share power than at the start.
+        from ..channels.dollar import screen
+
+        pain = 1.0 - screen(model, model.week)
+        self.dollar_compliance = self.choose("iraq.dollar_compliance", [
+            0.0,
+            p.iraq_enforcement_value * (pain + self.threat_cost(GRADED))
+            - p.iraq_enforcement_cost * (self.inclusion - p.iraq_inclusion_initial),
+        ], self.dollar_compliance, p.iraq_rationality)
         self.militia_policy = self.choose("iraq.militia_policy", [
             0.0,
             p.iraq_inclusion_value * (calm + p.iraq_aligned_pressure) - p.iraq_inclusion_cost,

@@ -8,6 +8,8 @@ import numpy as np
 from .base import Actor
 
 LOCATIONS = ("federal", "kurdistan")
+WAIVERS = ("gas", "electricity")
+MEASURES = ("compliance", "bank_bar", "designation")
 
 
 class UnitedStates(Actor):
@@ -25,9 +27,21 @@ class UnitedStates(Actor):
         self.dollar_access = self.full(p.us_dollar_access)
         self.dollar_cap = self.full(1.0)
         self.dollar_cap_until = self.full(0.0)
-        self.waiver_active = self.full(p.us_waiver_active) > 0.5
-        self.waiver_blocked_until = self.full(0.0)
-        self.weeks_to_renewal = self.full(np.floor(p.us_waiver_period_weeks / 2))
+        self.dollar_target = self.dollar_access.copy()  # the share of transfers the US means to allow
+        # graded dollar measures in force: share of sales (or wires) hit, week started, week it ends
+        self.measure_share = {m: self.full(0.0) for m in MEASURES}
+        self.measure_start = {m: self.full(0.0) for m in MEASURES}
+        self.measure_until = {m: self.full(0.0) for m in MEASURES}
+        self.measures_end = 0.0  # the last week any measure is in force in any world (a shortcut for screen())
+        self.escrow_access = self.full(p.us_escrow_access)  # 1 while the US approves Iran's draws on escrow
+        # the gas and electricity waivers, each on its own 120-day cycle
+        start = self.full(p.us_waiver_active) > 0.5
+        self.waivers = {kind: start.copy() for kind in WAIVERS}
+        self.waiver_blocked_until = {kind: self.full(0.0) for kind in WAIVERS}
+        gas_due = np.floor(p.us_waiver_period_weeks / 2)
+        self.weeks_to_renewal = {"gas": self.full(gas_due),
+                                 "electricity": self.full(np.mod(gas_due - p.us_electricity_waiver_lag_weeks,
+                                                                 p.us_waiver_period_weeks))}
         self.cudgel_until = self.full(0.0)
         self.strikes = self.full(0.0)
         self.casualties = self.full(0.0)
@@ -41,7 +55,8 @@ class UnitedStates(Actor):
         self.exit_response = self.full(0).astype(int)
         self.deterrence = self.full(0).astype(int)
         self.dollars = self.full(0).astype(int)
-        self.waiver = np.where(self.waiver_active, 0, 1)
+        self.waiver = np.where(start, 0, 1)
+        self.waiver_choice = {kind: self.waiver.copy() for kind in WAIVERS}
         self.update_exposure()
 
     # ---- derived state
@@ -76,6 +91,18 @@ class UnitedStates(Actor):
         election campaign."""
         campaign = np.where(self.campaign_until > self.model.week, self.p.us_election_casualty_multiple, 1.0)
         return 1.0 - np.exp(-campaign * self.casualty_memory / self.p.us_domestic_pressure_scale)
+
+    @property
+    def waiver_active(self) -> np.ndarray:
+        """Both waivers in force: Iraq can pay for all of Iran's gas and electricity."""
+        return self.waivers["gas"] & self.waivers["electricity"]
+
+    def block_waivers(self, mask, until, kinds) -> None:
+        """The US stops the waivers of `kinds` until a week (they lapse now and are not renewed before)."""
+        for kind in kinds:
+            self.waiver_blocked_until[kind] = np.where(mask, until, self.waiver_blocked_until[kind])
+            self.waiver_choice[kind] = np.where(mask, 1, self.waiver_choice[kind])
+        self.waiver = np.where(mask, 1, self.waiver)
 
     def cudgel_active(self, week: int) -> np.ndarray:
         return self.cudgel_until > week
@@ -148,8 +175,8 @@ class UnitedStates(Actor):
             np.where(cudgel, 0.0, -np.inf),
         ], self.dollars, p.us_rationality)
 
-        renewal_due = self.weeks_to_renewal <= 0
-        blocked = cudgel | (self.waiver_blocked_until > week)
+        renewal_due = (self.weeks_to_renewal["gas"] <= 0) | (self.weeks_to_renewal["electricity"] <= 0)
+        blocked = cudgel | np.logical_and(*(self.waiver_blocked_until[kind] > week for kind in WAIVERS))
         waiver = self.choose("us.waiver", [
             np.where(blocked, -np.inf, p.us_waiver_value * (0.4 + 0.6 * presence)),
             p.us_lapse_value * (1.0 + posture),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..choice import option_index
-from ..threats import expected_loss
 
 REQUEST = option_index("iraq.exit_stance", "request")
 NEGOTIATE = option_index("iraq.exit_stance", "negotiate")
@@ -19,7 +18,7 @@ def _sigmoid(x):
 
 
 def resolve(model, week: int) -> None:
-    p, us, iran, iraq, threats = model.p, model.us, model.iran, model.iraq, model.threats
+    p, us, iran, iraq = model.p, model.us, model.iran, model.iraq
     forget = 1.0 - 1.0 / p.iraq_grievance_memory_weeks
     iraq.sovereignty_grievance = iraq.sovereignty_grievance * forget + p.iraq_sovereignty_sensitivity * us.strikes
     iraq.anger_at_iran = iraq.anger_at_iran * forget
@@ -27,9 +26,7 @@ def resolve(model, week: int) -> None:
 
     # What Baghdad expects to lose if the US answers an exit with the dollar and the waivers: each lever's
     # perceived credibility times what Iraq still has to lose to it; a government facing discontent fears it more.
-    at_stake = sum(threats.credibility(model, lever) * expected_loss(model, lever)
-                   for lever in ("us_dollars", "us_waivers"))
-    fear = p.iraq_dollar_fear * (1.0 + iraq.discontent) * at_stake
+    fear = p.iraq_dollar_fear * (1.0 + iraq.discontent) * model.leverage["us_over_iraq"]
     escalating = iran.direction == option_index("iran.direction", "escalate")
     mobilised = np.where(iraq.mobilisation_until > week, iraq.mobilisation, 0.0)
     pmu_weight = p.iraq_pmu_political_weight * (iraq.pmu_fighters / p.pmu_fighters_initial - 1.0)
