@@ -10,6 +10,7 @@ simulator.output.axes.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ FIGURES = {"key_metrics.png": (KEY_METRICS, (3, 3)),
 PANEL_WIDTH, PANEL_HEIGHT = 4.2, 2.9  # inches per panel, at DPI
 DPI = 100
 LEGEND_ROW = 0.19  # inches per legend row (font size 8)
+TITLE_WIDTH = 55  # characters of a panel title per line (font size 9 in a PANEL_WIDTH panel)
 
 
 def event_marks(model) -> list[tuple[int, str]]:
@@ -127,7 +129,8 @@ class Drawing:
             FigureCanvasAgg(fig)
             axes = fig.subplots(rows, cols, sharex=True, squeeze=False)
             for ax, panel in zip(axes.flat, file["panels"]):
-                ax.set_title(panel["title"], fontsize=9, y=1.0)  # a fixed y skips matplotlib's costly placement
+                ax.set_title(textwrap.fill(panel["title"], TITLE_WIDTH), fontsize=9, y=1.0)  # fixed y: no costly
+                # automatic placement; wrapped so that a long title does not run into its neighbours
                 ax.set_ylabel(panel["unit"], fontsize=8)
                 ax.tick_params(labelsize=7)
                 ax.grid(alpha=0.3)
