@@ -138,7 +138,7 @@ def test_predict_shows_todays_values_and_reprompts_a_bad_answer(tmp_path):
                  input="150\n40%\nlots\n1,600\n0.5\n12\n")
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())  # as read, whatever the wrapping
-    for anchor in ("today: 2,500 US troops in Iraq", "today: 1,550 IQD per USD", "today: 16.0 USD bn a year"):
+    for anchor in ("today: 2,500 US troops in Iraq", "today: 1,550 IQD per USD", "today: 17.0 USD bn a year"):
         assert anchor in said, f"no anchor {anchor!r} in:\n{result.output}"
     assert re.search(r"today: \d+\.\d attacks in the first week", said)
     assert "expected a share of worlds from 0% to 100% (for example 40%, 0.4 or 40), found '150'." in result.output
@@ -304,17 +304,17 @@ def test_teaching_docs_run_in_order_and_say_what_the_class_sees(tmp_path, monkey
     push = json.loads((cls / "push-vs-cudgel" / "runs" / "expulsion_push" / "summary.json").read_text())
     says(doc, "makes the US begin to leave in most worlds within two years")
     assert push["outcomes"]["us_withdrawal_began"]["share"] > 0.5
-    says(doc, "Baghdad drops its formal demand by the deadline (week 12) in a large share of worlds; without it, "
+    says(doc, "Baghdad drops its formal demand by the deadline (week 12) in about a quarter of worlds; without it, "
               "Baghdad almost never does")
     demand = {name: pd.read_parquet(cls / "push-vs-cudgel" / "runs" / name / "timeseries.parquet")
               for name in ("expulsion_push", "dollar_cudgel")}
     still = {name: frame[frame.week == 12].iraq_exit_request.mean() for name, frame in demand.items()}
-    assert still["dollar_cudgel"] < 0.7 and still["expulsion_push"] > 0.9, still
+    assert 0.6 < still["dollar_cudgel"] < 0.85 and still["expulsion_push"] > 0.9, still
     cudgel = rows_of(cls / "push-vs-cudgel", "dollar_cudgel", "expulsion_push")
-    says(doc, "the parallel rate peaks higher, the lowest real salaries (the PMU's included) are lower, discontent is "
-              "higher, and Iran's revenue from Iraq is lower too")
+    says(doc, "the parallel rate peaks higher, the lowest real salaries (the PMU's included) are lower, and Iran's "
+              "revenue from Iraq is lower too")
     for key, verdict in (("peak_parallel_rate", "higher (worse)"), ("lowest_salary_coverage", "lower (worse)"),
-                         ("mean_public_discontent", "higher (worse)"), ("mean_iran_revenue", "lower")):
+                         ("mean_iran_revenue", "lower")):
         assert cudgel[key]["verdict"] == verdict, (key, cudgel[key]["verdict"])
     says(doc, "the backlash (`iraq_nationalism` in `class/cudgel/timeseries.parquet`) peaks far higher than where it "
               "was not")
@@ -333,22 +333,22 @@ def test_teaching_docs_run_in_order_and_say_what_the_class_sees(tmp_path, monkey
 
     # 3. Timing
     waivers = cls / "waivers"
-    says(doc, "both revocations cut Iran's revenue from Iraq, spend Iran's leverage over Iraq")
+    says(doc, "both revocations cut Iran's revenue from Iraq, raise Iran's leverage over Iraq")
     for name in ("waivers_revoked", "waivers_revoked_summer"):
         rows = rows_of(waivers, name, "baseline")
         assert rows["mean_iran_revenue"]["verdict"] == "lower" and rows["final_leverage_iran_over_iraq"][
-            "verdict"] == "lower", name
+            "verdict"] == "higher", name
         assert rows["worst_power_shortfall"]["verdict"] == "higher (worse)", name
         summary = json.loads((waivers / "runs" / name / "summary.json").read_text())
         says(doc, "Iran cuts supply in every world once the arrears pass its tolerance")
         assert summary["outcomes"]["iran_cut_power"]["share"] == 1.0
     says(doc, "Summer against winter: revoked in June, the waiver keeps paying Iran for four more months, so Iran's "
-              "revenue is higher and Iraqis' discontent lower on average; the worst week's shortfall differs by less "
-              "than a percentage point")
+              "revenue is higher and Iraqis' discontent lower on average; the worst week's shortfall is a few points "
+              "lower too")
     summer = rows_of(waivers, "waivers_revoked_summer", "waivers_revoked")
     assert summer["mean_iran_revenue"]["verdict"] == "higher"
     assert summer["mean_public_discontent"]["verdict"] == "lower (better)"
-    assert abs(summer["worst_power_shortfall"]["mean_difference"]) < 0.01
+    assert -0.06 < summer["worst_power_shortfall"]["mean_difference"] < 0
     assert "waivers_revoked_summer vs waivers_revoked" in outputs[
         "compare baseline waivers_revoked waivers_revoked_summer --pairs --out class/waivers"]
 
@@ -359,8 +359,8 @@ def test_teaching_docs_run_in_order_and_say_what_the_class_sees(tmp_path, monkey
     gone = frame[frame.us_troops_iraq == 0]
     assert len(gone) and gone.attacks_per_week.sum() == 0
     assert leave["final_leverage_iran_over_us"]["mean_difference"] < -0.3
-    says(doc, "The US also loses much of its leverage over Baghdad")
-    assert leave["final_leverage_us_over_iraq"]["mean_difference"] < -0.2
+    says(doc, "The US also loses some of its leverage over Baghdad")
+    assert leave["final_leverage_us_over_iraq"]["mean_difference"] < -0.01
     says(doc, "in most worlds dollar access falls below 90% of its starting level")
     summary = json.loads((cls / "withdrawal" / "runs" / "withdrawal" / "summary.json").read_text())
     assert summary["outcomes"]["dollar_access_restricted"]["share"] > 0.5
