@@ -4,24 +4,27 @@ Why: the model is meant to be cheap enough to run large ensembles interactively,
   (a) stepping throughput (world-weeks per second) on ONE core, for 1 to 100,000 worlds over 104 weeks,
       with the default settings (recording and event log on) and with record=False, log_events=False,
       plus model construction time on its own;
-  (b) the wall time of `sim run scenarios/<name>.yaml` for every shipped scenario, as a subprocess with
-      interpreter start included, with and without --no-figures;
+  (b) the wall time of `sim run scenarios/<name>.yaml` for every shipped scenario (or --scenarios), as a subprocess
+      with interpreter start included, with figures and with --no-figures side by side (alternating), what the
+      figures add, and the CPU time of each (less sensitive to other processes);
   (c) the import time of `simulator` and `simulator.interfaces.cli` in a fresh interpreter, and which heavy modules
       (numpy, pandas, mesa, matplotlib) each import pulls in.
-Targets: `sim run` under 3 s wall on the 2-core dev machine; >= 1,000,000 world-weeks/s on one core at
-10,000 worlds. It prints figures, it asserts nothing.
+Targets: `sim run` under 3 s wall on the 2-core dev machine, `sim run withdrawal` with figures under 1.5 s;
+>= 1,000,000 world-weeks/s on one core at 10,000 worlds. It prints figures, it asserts nothing.
 
 With `--before REV` (REV defaults to `main`), part (a) becomes a before/after comparison instead: REV is checked out
 in a temporary `git worktree`, and the same 10,000-world, 104-week throughput (default and lean settings) is measured
 for REV and for this working tree, each in a one-core subprocess with PYTHONPATH pointing at its tree (same venv,
 same packages), in alternating rounds (best of each), so machine noise hits both alike. The table gives the
-after/before ratio against the change's target (after >= 70% of before). The worktree is removed at the end.
+after/before ratio against the change's target (after >= 70% of before). Part (b) with `--before` runs `sim run`
+of --scenarios (default withdrawal) from both trees the same way, in ABBA order. The worktree is removed at the end.
 
 Run from the repository root:
     .venv/bin/python benchmarks/bench_model.py              # full run, a few minutes
     .venv/bin/python benchmarks/bench_model.py --quick      # one repeat, no 100,000-world case
     .venv/bin/python benchmarks/bench_model.py --only model --repeats 5
     .venv/bin/python benchmarks/bench_model.py --only model --before main   # before/after, 3 rounds, ~2 min
+    .venv/bin/python benchmarks/bench_model.py --only cli --before main --repeats 5   # sim run withdrawal, A/B
 """
 
 import os
@@ -47,6 +50,7 @@ WEEKS = 104
 TARGET_WWPS = 1_000_000  # world-weeks per second on one core, at 10,000 worlds
 TARGET_WWPS_WORLDS = 10_000
 TARGET_RUN_SECONDS = 3.0  # `sim run` wall time
+TARGET_WITHDRAWAL = 1.5  # `sim run withdrawal` (1,000 worlds, figures on) wall time, issue 10 item 6
 HEAVY = ("numpy", "pandas", "mesa", "matplotlib", "pyarrow", "yaml", "rich")
 SETTINGS = {"default": {}, "lean": {"record": False, "log_events": False}}
 TARGET_RATIO = 0.70  # model 2: after >= 70% of before's throughput
@@ -145,24 +149,16 @@ def _raise_keyboard_interrupt(signum, frame):
 
 def bench_before_after(rev, rounds, worlds=TARGET_WWPS_WORLDS):
     """Throughput of REV (temporary git worktree) vs this working tree, alternating one-core subprocess rounds."""
-    try:
-        commit = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    except subprocess.CalledProcessError:
-        sys.exit(f"--before {rev}: not a git revision of the repository at {ROOT}")
+    worktree = _Worktree(rev)
     head = _git("rev-parse", "--short", "HEAD")
     dirty = " + uncommitted changes" if _git("status", "--porcelain", "--untracked-files=no") else ""
     print(f"\n(a) Model stepping before/after, one core, {worlds:,} worlds, {WEEKS} weeks, best of {rounds} "
           f"alternating rounds (default = record and event log on; lean = record=False, log_events=False)")
-    print(f"    before: {rev} = {commit[:7]} (temporary git worktree)   after: {ROOT} at {head}{dirty}")
+    print(f"    before: {rev} = {worktree.commit[:7]} (temporary git worktree)   after: {ROOT} at {head}{dirty}")
     runs = {side: {label: [] for label in SETTINGS} for side in ("before", "after")}
     cpus = {side: {label: [] for label in SETTINGS} for side in ("before", "after")}
-    previous_term = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # clean up on kill too, as on Ctrl-C
-    tmp = Path(tempfile.mkdtemp(prefix="bench-before-"))
-    added = False
-    try:
-        _git("worktree", "add", "--detach", str(tmp), commit)
-        added = True
-        trees = {"before": tmp, "after": ROOT}
+    with worktree:
+        trees = {"before": worktree.path, "after": ROOT}
         for r in range(rounds):
             order = ("before", "after") if r % 2 == 0 else ("after", "before")  # ABBA: drift hits both alike
             for side in order:
@@ -175,12 +171,6 @@ def bench_before_after(rev, rounds, worlds=TARGET_WWPS_WORLDS):
             print(f"    round {r + 1}/{rounds}: " + ", ".join(
                 f"{side} {label} {runs[side][label][-1]:.2f} s" for side in ("before", "after") for label in SETTINGS),
                 flush=True)
-    finally:
-        if added:
-            _git("worktree", "remove", "--force", str(tmp), check=False)
-        shutil.rmtree(tmp, ignore_errors=True)
-        _git("worktree", "prune", check=False)
-        signal.signal(signal.SIGTERM, previous_term)
 
     print(f"\n{'settings':>8} {'before world-weeks/s':>21} {'after world-weeks/s':>20} {'after/before':>13}  "
           f"(best run s: before, after)")
@@ -202,30 +192,106 @@ def _sim_command():
     return [str(here)] if here.exists() else [shutil.which("sim") or "sim"]
 
 
-def bench_cli(repeats):
+# `sim` from a given source tree (PYTHONPATH and cwd = that tree), for before/after: the same interpreter and packages
+SIM_FROM_TREE = "import sys; sys.argv[0] = 'sim'; from simulator.interfaces.cli import main; main()"
+
+
+class _Worktree:
+    """REV checked out in a temporary `git worktree` (removed on exit, also on Ctrl-C or SIGTERM)."""
+
+    def __init__(self, rev):
+        try:
+            self.commit = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+        except subprocess.CalledProcessError:
+            sys.exit(f"--before {rev}: not a git revision of the repository at {ROOT}")
+        self.rev = rev
+
+    def __enter__(self):
+        self.previous_term = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        self.path = Path(tempfile.mkdtemp(prefix="bench-before-"))
+        _git("worktree", "add", "--detach", str(self.path), self.commit)
+        return self
+
+    def __exit__(self, *exc):
+        _git("worktree", "remove", "--force", str(self.path), check=False)
+        shutil.rmtree(self.path, ignore_errors=True)
+        _git("worktree", "prune", check=False)
+        signal.signal(signal.SIGTERM, self.previous_term)
+
+
+def _timed_run(command, cwd, env):
+    """(wall s, CPU s of the process and everything it waited for, CompletedProcess)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), result
+
+
+def bench_cli(repeats, names=None, before=None):
+    """`sim run` of each scenario as a subprocess, with figures and with --no-figures in alternating repeats (so load
+    from other processes hits both alike), side by side, with what the figures add; with `before` (a _Worktree), the
+    same for that revision in ABBA order."""
     scenarios = sorted((ROOT / "scenarios").glob("*.yaml"))
-    print(f"\n(b) `sim run scenarios/<name>.yaml --out <fresh temp folder>` wall time, subprocess, all cores, "
-          f"{repeats} repeats; target < {TARGET_RUN_SECONDS:g} s")
-    print(f"{'scenario':<22} {'min s':>7} {'median s':>9} {'no-fig min':>11} {'no-fig med':>11}  target")
+    if names:
+        scenarios = [p for p in scenarios if p.stem in names]
+    sides = {"after": ROOT} if before is None else {"before": before.path, "after": ROOT}
+    print(f"\n(b) `sim run scenarios/<name>.yaml --out <fresh temp folder>` wall time, subprocess, interpreter start "
+          f"included, all cores, median (min) of {repeats} repeats, figures on and off alternating; CPU s = user + "
+          f"system of the command and its children (less sensitive to load); target < {TARGET_RUN_SECONDS:g} s "
+          f"(withdrawal with figures < {TARGET_WITHDRAWAL:g} s)")
+    if before is not None:
+        print(f"    before: {before.rev} = {before.commit[:7]} (temporary git worktree)   after: {ROOT} at "
+              f"{_git('rev-parse', '--short', 'HEAD')}; each run `python -c <sim main>` with PYTHONPATH=<tree>")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print(f"    load average at start: {' '.join(f'{x:.2f}' for x in load) if load else 'n/a'} "
+          f"({os.cpu_count()} CPUs)")
+    print(f"{'scenario':<22} {'side':<7} {'figures s':>14} {'--no-figures s':>15} {'figures add':>12} "
+          f"{'CPU s fig/no':>13}  target")
     with tempfile.TemporaryDirectory(prefix="bench-sim-run-") as tmp:
         for path in scenarios:
-            figures = {}
-            for extra in ([], ["--no-figures"]):
-                times = []
-                for r in range(repeats):
-                    out = Path(tmp) / f"{path.stem}-{len(extra)}-{r}"
-                    command = _sim_command() + ["run", str(path.relative_to(ROOT)), "--out", str(out)] + extra
-                    started = time.perf_counter()
-                    result = subprocess.run(command, cwd=ROOT, env=ORIGINAL_ENV, capture_output=True, text=True)
-                    times.append(time.perf_counter() - started)
-                    if result.returncode != 0:
-                        print(f"{path.stem}: exit {result.returncode}: {result.stderr.strip()[-300:]}")
+            walls = {(side, fig): [] for side in sides for fig in (True, False)}
+            cpus = {key: [] for key in walls}
+            failed = False
+            for r in range(repeats):
+                order = list(sides) if r % 2 == 0 else list(reversed(sides))
+                for side in order:
+                    for fig in ((True, False) if r % 2 == 0 else (False, True)):
+                        out = Path(tmp) / f"{path.stem}-{side}-{fig}-{r}"
+                        args = ["run", str(path.relative_to(ROOT)), "--out", str(out)] + ([] if fig else
+                                                                                           ["--no-figures"])
+                        if before is None:
+                            command, env = _sim_command() + args, ORIGINAL_ENV
+                        else:
+                            command = [sys.executable, "-c", SIM_FROM_TREE] + args
+                            env = dict(ORIGINAL_ENV, PYTHONPATH=str(sides[side]))
+                        wall, cpu, result = _timed_run(command, sides[side], env)
+                        shutil.rmtree(out, ignore_errors=True)
+                        if result.returncode != 0:
+                            print(f"{path.stem} ({side}): exit {result.returncode}: {result.stderr.strip()[-300:]}")
+                            failed = True
+                            break
+                        walls[side, fig].append(wall)
+                        cpus[side, fig].append(cpu)
+                    if failed:
                         break
-                    shutil.rmtree(out, ignore_errors=True)
-                figures[bool(extra)] = (min(times), statistics.median(times))
-            worst = figures[False][1]
-            print(f"{path.stem:<22} {figures[False][0]:>7.2f} {figures[False][1]:>9.2f} {figures[True][0]:>11.2f} "
-                  f"{figures[True][1]:>11.2f}  {'ok' if worst < TARGET_RUN_SECONDS else 'MISSED'} (median)")
+                if failed:
+                    break
+            if failed:
+                continue
+            target = TARGET_WITHDRAWAL if path.stem == "withdrawal" else TARGET_RUN_SECONDS
+            for side in sides:
+                on, off = walls[side, True], walls[side, False]
+                print(f"{path.stem:<22} {side:<7} {statistics.median(on):>6.2f} ({min(on):.2f}) "
+                      f"{statistics.median(off):>7.2f} ({min(off):.2f}) "
+                      f"{statistics.median(on) - statistics.median(off):>+12.2f} "
+                      f"{statistics.median(cpus[side, True]):>6.2f}/{statistics.median(cpus[side, False]):<6.2f}  "
+                      f"{'ok' if statistics.median(on) < target else 'MISSED'} (median < {target:g} s)")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print(f"    load average at end: {' '.join(f'{x:.2f}' for x in load) if load else 'n/a'}")
 
 
 IMPORT_PROBE = """
@@ -260,9 +326,11 @@ def main():
     parser.add_argument("--worlds", type=int, nargs="+", help="world counts for (a) (default 1 100 10000 100000)")
     parser.add_argument("--only", choices=("model", "cli", "imports"), help="run only one part")
     parser.add_argument("--before", nargs="?", const="main", metavar="REV",
-                        help="part (a) compares this git revision (default main), checked out in a temporary "
-                             "worktree, with the working tree at 10,000 worlds, in --repeats alternating rounds "
-                             "(2 with --quick); --worlds WORLDS changes the 10,000")
+                        help="parts (a) and (b) compare this git revision (default main), checked out in a "
+                             "temporary worktree, with the working tree: (a) at 10,000 worlds, in --repeats "
+                             "alternating rounds (2 with --quick; --worlds WORLDS changes the 10,000); (b) `sim run` "
+                             "of --scenarios (default withdrawal), figures on and off")
+    parser.add_argument("--scenarios", nargs="+", metavar="NAME", help="part (b) for these scenarios only")
     args = parser.parse_args()
     repeats = 1 if args.quick else max(1, args.repeats)
     worlds = args.worlds or ([1, 100, 10_000] if args.quick else [1, 100, 10_000, 100_000])
@@ -280,7 +348,11 @@ def main():
         finally:
             unpin(cpus)
     if args.only in (None, "cli"):
-        bench_cli(repeats)
+        if args.before:
+            with _Worktree(args.before) as worktree:
+                bench_cli(repeats, args.scenarios or ["withdrawal"], before=worktree)
+        else:
+            bench_cli(repeats, args.scenarios)
     if args.only in (None, "imports"):
         bench_imports(max(repeats, 3))
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..model.units import fmt
+from ..output.axes import unit_formatter
+
 
 def _pyplot():
     import matplotlib
@@ -41,19 +44,27 @@ def sobol_bars(indices, title: str, path: Path) -> Path:
     return _save(fig, path)
 
 
+MORRIS_SHOWN = 30  # parameters in the Morris bars (the most influential); the CSV has them all
+MORRIS_NAMED = 12  # points named in the Morris scatter
+
+
 def morris_chart(indices, title: str, path: Path) -> Path:
-    """Left: mu_star with its confidence interval, most influential first. Right: sigma against mu_star."""
+    """Left: mu_star with its confidence interval, the MORRIS_SHOWN most influential (the most at the top).
+    Right: sigma against mu_star for every parameter, the MORRIS_NAMED most influential named."""
     plt = _pyplot()
-    t = indices.sort_values("mu_star", ascending=True)
+    everything = indices.sort_values("mu_star", ascending=True)
+    t = everything.tail(MORRIS_SHOWN)
+    if len(everything) > len(t):
+        title = f"{title}\n(the {len(t)} most influential of {len(everything)} parameters; all in the CSV)"
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, max(3.5, 0.32 * len(t) + 1.5)))
     left.barh(t["parameter"], t["mu_star"], xerr=t["mu_star_conf"], capsize=3, color="C0")
     left.set_xlabel("mu* (mean |elementary effect|)")
     left.tick_params(axis="y", labelsize=8)
     left.grid(axis="x", alpha=0.3)
-    right.scatter(t["mu_star"], t["sigma"], color="C1")
-    for r in t.itertuples():
+    right.scatter(everything["mu_star"], everything["sigma"], color="C1")
+    for r in everything.tail(MORRIS_NAMED).itertuples():
         right.annotate(r.parameter, (r.mu_star, r.sigma), fontsize=7, xytext=(3, 3), textcoords="offset points")
-    top = float(max(t["mu_star"].max(), t["sigma"].max(), 1e-12))
+    top = float(max(everything["mu_star"].max(), everything["sigma"].max(), 1e-12))
     right.plot([0, top], [0, top], color="0.5", linestyle="--", linewidth=0.8, label="sigma = mu*")
     right.set_xlabel("mu*")
     right.set_ylabel("sigma (interactions, curvature)")
@@ -74,15 +85,18 @@ def heatmap(table, x: str, y: str, label: str, title: str, path: Path) -> Path:
                       vmax=1 if probability else None)
     ax.set_xticks(range(z.shape[1]), [f"{v:.3g}" for v in table.columns], fontsize=8)
     ax.set_yticks(range(z.shape[0]), [f"{v:.3g}" for v in table.index], fontsize=8)
+    unit = "share of worlds" if probability else ""
     if z.size <= 400:
         middle = np.nanmean(z)
         for (i, j), v in np.ndenumerate(z):
             if np.isfinite(v):
-                ax.text(j, i, f"{v:.2f}" if abs(v) < 10 else f"{v:,.0f}", ha="center", va="center", fontsize=7,
+                ax.text(j, i, fmt(v, unit), ha="center", va="center", fontsize=7,
                         color="black" if v > middle else "white")
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    fig.colorbar(image, ax=ax, label=label)
+    bar = fig.colorbar(image, ax=ax, label=label)
+    if probability:
+        bar.ax.yaxis.set_major_formatter(unit_formatter(unit))
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
     return _save(fig, path)
@@ -91,6 +105,8 @@ def heatmap(table, x: str, y: str, label: str, title: str, path: Path) -> Path:
 def prim_tradeoff(trajectory, title: str, path: Path) -> Path:
     """Density against coverage along the peeling trajectory, coloured by restricted parameters; the chosen box
     ringed."""
+    from matplotlib.ticker import MaxNLocator
+
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 4.5))
     points = ax.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"], cmap="viridis", s=18)
@@ -101,7 +117,8 @@ def prim_tradeoff(trajectory, title: str, path: Path) -> Path:
     ax.set_ylabel("density (share of the box that are cases)")
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 1.02)
-    fig.colorbar(points, ax=ax, label="restricted parameters")
+    bar = fig.colorbar(points, ax=ax, label="restricted parameters")
+    bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count: whole numbers
     ax.legend(fontsize=8, loc="lower left")
     ax.grid(alpha=0.3)
     ax.set_title(title, fontsize=10)

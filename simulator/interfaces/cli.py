@@ -45,7 +45,7 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_fi
     """Run SCENARIO (a YAML file or the name of a shipped scenario) as a Monte Carlo ensemble, print a summary and
     write the results."""
     from .. import scenario as scenarios
-    from ..output.run_folder import choose_folder, write_run
+    from ..output.run_folder import choose_folder
 
     spec = scenarios.load(scenario_file).with_overrides(worlds=worlds, seed=seed, weeks=weeks)
     folder = choose_folder(spec.name, out)
@@ -57,8 +57,28 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_fi
         if guesses["scenario"] != spec.name:
             raise UserError(f"--predictions {predictions_file}: these predictions are for scenario "
                             f"{guesses['scenario']!r}, not {spec.name!r}.")
-    run_ = _simulate_with_progress(spec)
+    background = None
+    if not no_figures:  # figure processes lay out the figures while the model runs (see output.figure_worker)
+        from ..output.figure_worker import BackgroundFigures
+        from ..output.figures import layout, run_title
 
+        background = BackgroundFigures(layout(run_title(f"{spec.name}: {spec.title}", spec.worlds, spec.seed),
+                                              spec.start_date, spec.weeks))
+    try:
+        run_ = _simulate_with_progress(spec)
+        if background is not None:
+            from ..output.figures import figure_data
+
+            background.submit(figure_data(run_.model, f"{spec.name}: {spec.title}"))
+        _report_and_write(run_, spec, folder, csv, background if background is not None else False, guesses)
+    finally:
+        if background is not None:
+            background.cancel()  # nothing left to stop once the figures are in place
+
+
+def _report_and_write(run_, spec, folder, csv, figures, guesses):
+    from ..output.figure_worker import FiguresFailed
+    from ..output.run_folder import write_run
     from ..output.story import render, tell
     from ..output.summary import summarize, text_table
 
@@ -72,11 +92,19 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_fi
     click.echo(text_table(run_.model, summary, columns) + "\n")
     click.echo(render(story, columns) + "\n")
     if guesses is not None:
+        from ..output import predictions
+
         guesses["reveal"] = predictions.reveal(run_.model, guesses)
         click.echo(predictions.reveal_text(guesses["reveal"], columns) + "\n")
-    written = write_run(run_, folder, summary, story, events, csv=csv, figures=not no_figures, predictions=guesses)
+    try:
+        written = write_run(run_, folder, summary, story, events, csv=csv, figures=figures, predictions=guesses)
+    except FiguresFailed as err:
+        echo(f"Results written to {folder}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, "
+             f"story.txt, manifest.json{', CSV copies' if csv else ''}).")
+        click.echo(f"Error: the figures were not drawn. {err} `sim run --no-figures` skips them.", err=True)
+        sys.exit(1)
     echo(f"Results written to {written}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, story.txt, "
-         f"manifest.json{', figures/' if not no_figures else ''}{', CSV copies' if csv else ''}).")
+         f"manifest.json{', figures/' if figures else ''}{', CSV copies' if csv else ''}).")
 
 
 def width() -> int:

@@ -16,7 +16,6 @@ import datetime as dt
 import secrets
 from functools import partial
 
-import mesa
 import numpy as np
 
 from ..errors import UserError
@@ -28,12 +27,14 @@ from .choice import Constraints
 from .event_log import EventLog
 from .events import EventSchedule
 from .factions import FACTIONS
+from .mesa_core import load as _load_mesa
 from .metrics import METRICS
 from .random_streams import RandomStreams
 from .recorder import Recorder
 from .threats import Threats
 
 DEFAULT_START = dt.date(2024, 1, 15)
+mesa = _load_mesa()  # Mesa's Model, Agent and DataCollector; the rest of Mesa loads when first used
 RESOLVE_ORDER = (coercion, presence, oil, dollar, energy, violence, politics, pmu)
 REPORTED = ["us_troops_iraq", "us_troops_syria", "attacks_per_week", "us_strikes_per_week", "us_casualties_per_week",
             "dollar_access", "parallel_rate", "waiver_active", "iran_power_share", "power_shortfall",

@@ -161,20 +161,23 @@ class Results:
             self._panel(panel, name)
         for panel in axes.flat[len(names):]:
             panel.set_visible(False)
-        axes.flat[0].legend(fontsize=7, loc="best")
+        # the band key and the named dashed lines below the panels, clear of the data
+        fig.legend(handles=axes.flat[0].get_legend_handles_labels()[0], loc="outside lower left", fontsize=7,
+                   frameon=False, ncols=1 if self.marks else 3)
         fig.suptitle(self._title(), fontsize=11)
         return fig
 
     def _panel(self, ax, name: str) -> None:
+        from ..output.axes import event_lines, same_week, unit_axis
         from ..output.bands import date_axis, draw_band, first_week, quantiles
 
         unit = self.units[name]
         weeks, q = quantiles(self.series[name], first_week(unit))
         dates = self.dates
         draw_band(ax, [dates[int(w)] for w in weeks], q)
-        for week, _ in self.marks:
-            if week <= self.weeks:
-                ax.axvline(dates[week], color="0.3", linestyle="--", linewidth=0.9)
+        event_lines(ax, [(dates[week], label) for week, label in
+                         same_week([m for m in self.marks if m[0] <= self.weeks], lambda w, t: f"week {w}: {t}")])
+        unit_axis(ax, unit, float(np.nanmin(q)), float(np.nanmax(q)))
         ax.set_title(self.descriptions[name], fontsize=9)
         ax.set_ylabel(unit, fontsize=8)
         ax.tick_params(labelsize=7)

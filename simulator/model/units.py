@@ -16,37 +16,31 @@ WHOLE_UNITS = frozenset({"troops", "fighters", "people", "casualties", "IQD per 
 PERCENT_UNITS = frozenset({"% of worlds"})  # a share already in percent (a prediction)
 MISSING = "n/a"
 
-# The smallest span a chart's value axis gives a unit, so that noise is not drawn as drama: a share always spans
-# 0-100% (never 99.0-100.0%), an index 0-1 the whole index, a count at least a few. Units not listed get no minimum.
+# Chart axes (run figures, comparison overlays, the report, Results.plot and the dashboard, through
+# simulator.output.axes): a y axis spans at least MIN_SPAN[unit], so week-to-week noise is not magnified into drama
+# (salaries paid 0.990-1.000 would read as a collapse), and never leaves the unit's natural LIMITS. Counts of people
+# and events (COUNT_UNITS) get whole-number ticks.
 MIN_SPAN = {
-    **dict.fromkeys(SHARE_UNITS, 1.0), "index 0-1": 1.0, "index": 0.5,
-    "troops": 1000.0, "fighters": 20_000.0, "people": 10.0, "IQD per USD": 200.0,
-    "attacks per week": 4.0, "strikes per week": 4.0, "casualties per week": 4.0,
-    "USD bn per year": 5.0, "USD bn": 2.0, "GW": 5.0, "USD per barrel": 20.0,
+    **dict.fromkeys(SHARE_UNITS, 0.5),
+    "index 0-1": 0.5, "index": 0.5,
+    "troops": 100, "fighters": 10_000, "people": 100, "worlds": 10,
+    "attacks per week": 4, "strikes per week": 4, "casualties per week": 4,
+    "IQD per USD": 100, "USD bn per year": 2, "USD bn": 1, "GW": 2, "USD per barrel": 10,
 }
+DEFAULT_MIN_SPAN = 1e-9  # units not listed: any span (the data decide)
+LIMITS = {
+    **dict.fromkeys(SHARE_UNITS, (0.0, 1.0)),
+    "index 0-1": (0.0, 1.0),
+    **dict.fromkeys(("troops", "fighters", "people", "worlds", "attacks per week", "strikes per week",
+                     "casualties per week", "IQD per USD", "USD bn per year", "USD bn", "GW", "USD per barrel"),
+                    (0.0, None)),
+}
+COUNT_UNITS = frozenset({"troops", "fighters", "people", "worlds", "attacks", "strikes", "attacks per week",
+                         "strikes per week", "casualties per week", "week"})
 
 
 def is_share(unit: str) -> bool:
     return unit in SHARE_UNITS
-
-
-def is_count(unit: str) -> bool:
-    """Whole things (troops, attacks per week, ...): their axes get whole-number ticks."""
-    return unit in WHOLE_UNITS or unit.split(" per ")[0] in WHOLE_UNITS
-
-
-def value_range(low: float, high: float, unit: str) -> tuple[float, float]:
-    """The range a chart's value axis shows for data from `low` to `high`: at least the unit's MIN_SPAN, centred on
-    the data, but never below 0 for data that is not negative nor above 1 for shares and 0-1 indices within it."""
-    span = MIN_SPAN.get(unit, 0.0)
-    if high - low >= span:
-        return low, high
-    bottom, top = (low + high - span) / 2, (low + high + span) / 2
-    if low >= 0 > bottom:
-        bottom, top = 0.0, span
-    if (is_share(unit) or unit == "index 0-1") and high <= 1 < top:
-        bottom, top = max(1.0 - span, 0.0), 1.0
-    return bottom, top
 
 
 def fmt(value, unit: str = "", signed: bool = False) -> str:
@@ -73,6 +67,38 @@ def fmt(value, unit: str = "", signed: bool = False) -> str:
     if value.is_integer():
         return _zero_sign(f"{value:{sign},.0f}")
     return f"{value:{sign}.3g}" if abs(value) < 10 else f"{value:{sign},.1f}"
+
+
+def min_span(unit: str) -> float:
+    """The smallest y-axis span a chart of `unit` shows (MIN_SPAN)."""
+    return MIN_SPAN.get(unit, DEFAULT_MIN_SPAN)
+
+
+def limits(unit: str) -> tuple[float | None, float | None]:
+    """The unit's natural bounds (low, high), None where open: a chart's y axis never goes past them."""
+    return LIMITS.get(unit, (None, None))
+
+
+def is_count(unit: str) -> bool:
+    """Whole things (troops, attacks per week...): their axes tick at whole numbers only."""
+    return unit in COUNT_UNITS
+
+
+def fmt_tick(value, unit: str = "", step: float = 0.0) -> str:
+    """An axis tick label of `unit`, `step` apart from its neighbours: shares as percentages, counts as whole numbers,
+    anything else with as few decimals as the step needs; thousands separators throughout ('240,000')."""
+    value = float(value)
+    if math.isnan(value):
+        return ""
+    step = abs(float(step))
+    if unit in SHARE_UNITS:
+        value, step = 100 * value, 100 * step
+    decimals = 0
+    if unit not in COUNT_UNITS and step > 0:  # as many decimals as the step has (0.25 apart: two), at most four
+        while decimals < 4 and abs(step * 10 ** decimals - round(step * 10 ** decimals)) > 1e-6 * 10 ** decimals:
+            decimals += 1
+    text = _zero_sign(f"{value:,.{decimals}f}")
+    return text + "%" if unit in SHARE_UNITS else text
 
 
 def fmt_band(median, p5, p95, unit: str = "") -> str:

@@ -58,9 +58,10 @@ def value_ticks(unit: str, low: float, high: float, nbins: int = 4) -> np.ndarra
     (units.MIN_SPAN), whole numbers for counts; the axis ends on the first and last."""
     from matplotlib.ticker import MaxNLocator
 
-    from ..model.units import is_count, value_range
+    from ..model.units import is_count
+    from .axes import y_range
 
-    return MaxNLocator(nbins=nbins, integer=is_count(unit)).tick_values(*value_range(float(low), float(high), unit))
+    return MaxNLocator(nbins=nbins, integer=is_count(unit)).tick_values(*y_range(float(low), float(high), unit))
 
 
 def value_axis(ax, unit: str, low: float, high: float) -> None:

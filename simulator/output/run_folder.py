@@ -108,9 +108,11 @@ def manifest(run, story: dict) -> dict:
     }
 
 
-def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool = False, figures: bool = True,
+def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool = False, figures=True,
               predictions: dict | None = None) -> Path:
-    """Write the run into `folder` (which must not exist yet) and return it."""
+    """Write the run into `folder` (which must not exist yet) and return it. `figures`: True draws them here, a
+    `figure_worker.BackgroundFigures` started for this run collects them from its processes, False skips them.
+    If the figures cannot be drawn, the folder is written without them and FiguresFailed is raised afterwards."""
     import pandas as pd
 
     from .story import render
@@ -133,16 +135,31 @@ def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool =
         (staging / "manifest.json").write_text(json.dumps(manifest(run, story), indent=2, default=str) + "\n")
         if predictions is not None:
             (staging / "predictions.json").write_text(json.dumps(predictions, indent=2) + "\n")
+        failed = None
         if figures:
-            from .figures import write_figures
+            from .figure_worker import FiguresFailed
 
-            write_figures(model, staging / "figures", f"{run.scenario.name}: {run.scenario.title}")
+            try:
+                if figures is True:
+                    from .figures import write_figures
+
+                    write_figures(model, staging / "figures", f"{run.scenario.name}: {run.scenario.title}")
+                else:
+                    figures.finish(staging / "figures")
+            except FiguresFailed as err:
+                failed = err
+            except Exception as err:  # noqa: BLE001 - the tables are kept; the user is told below
+                failed = FiguresFailed(f"{type(err).__name__}: {err}")
+                failed.__cause__ = err
         if folder.exists():
             raise UserError(f"{folder}: appeared while the run was being written; nothing was overwritten.")
         staging.rename(folder)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+    if failed is not None:
+        raise FiguresFailed(f"{folder}/ is written, but without its figures: they could not be drawn ({failed}).") \
+            from failed
     return folder
 
 

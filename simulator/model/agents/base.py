@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
 from ..choice import logit_choice
+from ..mesa_core import load as _load_mesa
+
+mesa = _load_mesa()  # Mesa's core classes only (see simulator.model.mesa_core)
 
 
 class Actor(mesa.Agent):

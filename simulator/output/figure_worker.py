@@ -1,0 +1,216 @@
+"""`sim run`'s figures, drawn by a background process while the model runs and the tables are written.
+
+Drawing the three run figures takes matplotlib about as long as simulating the run, and importing matplotlib another
+0.7 CPU-s; done after the tables they nearly doubled `sim run`. So `sim run` starts `BackgroundFigures` as soon as it
+knows the scenario: a fresh Python process (`subprocess`, no fork: nothing of the parent's state, threads or locks
+is inherited; two processes when more than a core is idle, `default_groups`) imports matplotlib and lays out the
+empty figures while the parent simulates. After the run the parent sends it the figures' data
+(`figures.figure_data`, about 100 KB pickled through the child's stdin; nothing else crosses) and goes on printing
+and writing tables while the child draws into a private temporary folder. (A child at nice 10, so the run's own
+work would come first on a busy machine, measured no different: the run waits for its figures either way.)
+`finish` waits for the child, checks every PNG, and moves the folder into the run's staging folder, so the run
+folder is complete when `sim run` exits, or it is not there at all (as before).
+
+If a child fails or hangs, `finish` says so on stderr and draws the figures in the parent instead (the same code,
+the same pixels); if that fails too it raises `FiguresFailed`: the run folder is still written, without figures,
+and `sim run` exits with status 1 and says why.
+
+The child side is `main()`: it reads two pickled messages from stdin, the layout (at once) and then (data, folder);
+EOF before either means "cancelled" and the child exits quietly. The pickles come only from the parent that started
+it, through a pipe.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+# One process draws every run figure; on a machine with a core to spare, two share them (9 panels; 4 + 6 panels)
+ONE_GROUP = (("key_metrics.png", "leverage.png", "violence.png"),)
+TWO_GROUPS = (("key_metrics.png",), ("leverage.png", "violence.png"))
+TIMEOUT_SECONDS = 300  # a child that has not finished by then is stopped and the parent draws instead
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class FiguresFailed(Exception):
+    """The figures could not be drawn, neither in the background nor in this process."""
+
+
+def default_groups() -> tuple:
+    """TWO_GROUPS when, besides this run, more than a core is idle (1-minute load average), else ONE_GROUP: on a busy
+    machine a second process (another matplotlib import, ~0.7 CPU-s) would only take CPU time from the run. The
+    figures are the same either way."""
+    try:
+        idle = (os.cpu_count() or 1) - os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average on this platform
+        return ONE_GROUP
+    return TWO_GROUPS if idle > 1.5 else ONE_GROUP
+
+
+def worker_command() -> list[str]:
+    """The child's command line: this interpreter, without the current directory on sys.path (-P), importing the
+    same `simulator` package as this process."""
+    root = str(Path(__file__).resolve().parents[2])
+    return [sys.executable, "-P", "-c",
+            f"import sys; sys.path.insert(0, {root!r}); from simulator.output.figure_worker import main; main()"]
+
+
+class BackgroundFigures:
+    """The figure processes of one run: start them with the figures' layout (`figures.layout`), `submit` the data
+    once the run is done, then `finish` into the run's staging folder (or `cancel`)."""
+
+    def __init__(self, layout: dict, groups=None):
+        from .figures import split_layout
+
+        groups = default_groups() if groups is None else groups
+        self.tmp = Path(tempfile.mkdtemp(prefix="sim-figures-"))
+        self.files = [f for group in groups for f in group]
+        self.procs, self.errors, self._sender, self.data = [], [], None, None
+        for group in groups:
+            try:
+                proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, close_fds=True)
+            except (OSError, TypeError, ValueError) as err:  # could not start (no interpreter?): the parent draws
+                self.errors.append(f"could not start a figure process: {err}")
+                continue
+            self.procs.append((proc, group))
+            try:
+                proc.stdin.write(pickle.dumps(split_layout(layout, group), protocol=pickle.HIGHEST_PROTOCOL))
+                proc.stdin.flush()
+            except OSError:  # it died at once: finish() reports its exit status and stderr, and the parent draws
+                _close(proc)
+
+    def submit(self, data: dict) -> None:
+        """Send each process the run's figure data (from a thread: a busy child must not hold up the parent)."""
+        from .figures import split_data
+
+        def send():
+            for proc, group in self.procs:
+                if proc.stdin is None:  # it died before the layout arrived
+                    continue
+                try:
+                    proc.stdin.write(pickle.dumps((split_data(data, group), str(self.tmp)),
+                                                  protocol=pickle.HIGHEST_PROTOCOL))
+                except OSError:  # the child died; finish() reports its exit status and stderr
+                    pass
+                _close(proc)
+
+        self.data = data
+        self._sender = threading.Thread(target=send, name="sim-figures-send", daemon=True)
+        self._sender.start()
+
+    def _wait(self) -> list[str]:
+        """Wait for every child; the problems found (none when all drew their figures)."""
+        problems = list(self.errors)
+        if self._sender is not None:
+            self._sender.join(TIMEOUT_SECONDS)
+        procs, self.procs = self.procs, []
+        for proc, group in procs:
+            _close(proc)  # if submit() was never called
+            try:
+                _, err = proc.communicate(timeout=TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                _, err = proc.communicate()
+                problems.append(f"the process drawing {', '.join(group)} took over {TIMEOUT_SECONDS} s and was "
+                                f"stopped")
+                continue
+            text = err.decode(errors="replace").strip()
+            if proc.returncode != 0:
+                last = text.splitlines()[-1] if text else "no message"
+                problems.append(f"the process drawing {', '.join(group)} failed (exit status {proc.returncode}): "
+                                f"{last}")
+        bad = [f for f in self.files if not valid_png(self.tmp / f)]
+        if bad and not problems:
+            problems.append(f"the figure processes did not write {', '.join(bad)}")
+        return problems
+
+    def finish(self, target: Path) -> None:
+        """Put every figure into `target` (a folder that does not exist yet). Tells the user on stderr if the
+        background processes failed and the figures were drawn here instead; raises FiguresFailed if that failed
+        too."""
+        try:
+            problems = self._wait()
+            if not problems:
+                shutil.move(str(self.tmp), str(target))
+                return
+            print(f"Note: {'; '.join(problems)}. Drawing the figures in this process instead.", file=sys.stderr)
+            from .figures import draw_figures
+
+            try:
+                if self.data is None:
+                    raise ValueError("finish() before submit(): no figure data")
+                draw_figures(self.data, target)
+            except Exception as err:  # noqa: BLE001 - reported to the user, with what failed before
+                shutil.rmtree(target, ignore_errors=True)
+                raise FiguresFailed(f"{type(err).__name__}: {err} (before that, {'; '.join(problems)})") from err
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def cancel(self) -> None:
+        """Stop the processes (if still running) and remove what they drew."""
+        procs, self.procs = self.procs, []
+        for proc, _ in procs:
+            if proc.poll() is None:
+                proc.kill()
+            _close(proc)
+            proc.wait()
+            if proc.stderr is not None:
+                proc.stderr.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _close(proc) -> None:
+    """Close the child's stdin (EOF: no more messages) and forget it, so communicate() does not flush it."""
+    if proc.stdin is not None:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+        proc.stdin = None
+
+
+def valid_png(path: Path) -> bool:
+    """True if `path` is a whole PNG file (signature and final IEND chunk)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+            f.seek(-12, os.SEEK_END)
+            tail = f.read(12)
+    except OSError:
+        return False
+    return head == PNG_SIGNATURE and tail[4:8] == b"IEND"
+
+
+def main() -> None:
+    """The child: lay out the figures, wait for the data, draw, exit 0 (1 with a traceback on stderr if drawing
+    failed; 0 without drawing if the parent closed stdin early, which means it was cancelled)."""
+    stream = sys.stdin.buffer
+    try:
+        spec = pickle.load(stream)
+        from .figures import Drawing
+
+        drawing = Drawing(spec)  # imports matplotlib and builds the empty panels while the parent simulates
+        try:
+            data, folder = pickle.load(stream)
+        except EOFError:
+            return
+        drawing.finish(data, Path(folder))
+    except EOFError:
+        return
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
+
+
+if __name__ == "__main__":
+    main()
