@@ -119,12 +119,12 @@ def test_serve_refuses_a_bad_port():
 
 
 # ------------------------------------------------------------------------------------------------ value axes
-@pytest.mark.parametrize("unit, low, high, at_least", [
-    ("share", 0.99, 1.0, (0.0, 1.0)),  # salaries 99-100% of normal: no drama
-    ("index 0-1", 0.42, 0.43, (0.0, 1.0)),
-    ("troops", 2500, 2500, (2000, 3000)),
+@pytest.mark.parametrize("unit, low, high, at_least", [  # at least the unit's minimum span (units.MIN_SPAN)
+    ("share", 0.99, 1.0, (0.5, 1.0)),  # salaries 99-100% of normal: no drama
+    ("index 0-1", 0.42, 0.43, (0.2, 0.65)),
+    ("troops", 2500, 2500, (2460, 2540)),
     ("attacks per week", 0, 0.5, (0, 4)),
-    ("IQD per USD", 1500, 1510, (1400, 1600)),
+    ("IQD per USD", 1500, 1510, (1460, 1550)),
 ])
 def test_a_value_axis_does_not_magnify_noise(unit, low, high, at_least):
     from simulator.output.bands import value_ticks
@@ -147,13 +147,15 @@ def test_count_axes_have_whole_ticks_with_thousands_separators_and_shares_percen
 
     ax = Figure().subplots()
     for unit, low, high, label in (("fighters", 160_000, 161_000, "160,000"), ("attacks per week", 0, 2.5, "2"),
-                                   ("share of demand", 0, 0.1, "50%")):
+                                   ("share of demand", 0, 0.1, "0%")):
         value_axis(ax, unit, low, high)
         ticks = ax.yaxis.get_major_locator()()
         labels = [ax.yaxis.get_major_formatter()(t, i) for i, t in enumerate(ticks)]
         assert label in labels, f"{unit}: ticks read {labels}"
         if unit != "share of demand":
             assert all(float(t).is_integer() for t in ticks), f"{unit}: ticks {ticks} are not whole numbers"
+        else:
+            assert min(ticks) >= 0 and all(s.endswith("%") for s in labels), f"share ticks read {labels}"
 
 
 # ----------------------------------------------------------------------------------- the page, in-process

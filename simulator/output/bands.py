@@ -58,10 +58,13 @@ def value_ticks(unit: str, low: float, high: float, nbins: int = 4) -> np.ndarra
     (units.MIN_SPAN), whole numbers for counts; the axis ends on the first and last."""
     from matplotlib.ticker import MaxNLocator
 
-    from ..model.units import is_count
+    from ..model.units import is_count, limits
     from .axes import y_range
 
-    return MaxNLocator(nbins=nbins, integer=is_count(unit)).tick_values(*y_range(float(low), float(high), unit))
+    bottom, top = y_range(float(low), float(high), unit)
+    floor, ceiling = limits(unit)  # the axis may run a little past a natural limit, its ticks never do
+    bottom, top = max(bottom, floor) if floor is not None else bottom, min(top, ceiling) if ceiling is not None else top
+    return MaxNLocator(nbins=nbins, integer=is_count(unit)).tick_values(bottom, top)
 
 
 def value_axis(ax, unit: str, low: float, high: float) -> None:
