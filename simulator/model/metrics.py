@@ -70,8 +70,8 @@ METRICS: dict[str, Metric] = {
                                lambda m: m.iraq.iran_power_share),
     "power_shortfall": Metric("share of demand", "Power demand unmet",
                               lambda m: m.iraq.power_shortfall),
-    "iran_revenue_from_iraq": Metric("USD bn per year", "Iran's revenue from Iraq: energy paid into the restricted "
-                                     "accounts and other sales (annualised)", lambda m: m.iran.revenue_from_iraq),
+    "iran_revenue_from_iraq": Metric("USD bn per year", "Iran's revenue from Iraq (annualised)",
+                                     lambda m: m.iran.revenue_from_iraq),  # energy paid into escrow, other sales
     "iran_lifeline": Metric("USD bn per year", "What Iran can use of its income through Iraq: escrow drawn, other "
                             "sales and leaked dollars (annualised)", lambda m: m.iran.lifeline),
     "iran_arrears": Metric("USD bn", "Unpaid Iraqi energy bills owed to Iran", lambda m: m.iran.arrears),
