@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+WEEKS_PER_YEAR = 52.0  # the model's year: annual figures are 52 weekly steps
+
 
 class Calendar:
     def __init__(self, start: dt.date):

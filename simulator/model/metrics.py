@@ -11,6 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .calendar import WEEKS_PER_YEAR
+
 
 class Metric(NamedTuple):
     unit: str
@@ -44,7 +46,7 @@ METRICS: dict[str, Metric] = {
                                lambda m: m.iraq.parallel_rate / m.p.iraq_official_rate - 1.0),
     "oil_price": Metric("USD per barrel", "Oil price", lambda m: m.iraq.oil_price),
     "iraq_oil_revenue": Metric("USD bn per year", "Iraq's oil export revenue (this week's, annualised)",
-                               lambda m: m.iraq.oil_revenue * 52.0),
+                               lambda m: m.iraq.oil_revenue * WEEKS_PER_YEAR),
     "oil_dollars_to_baghdad": Metric("USD bn per year", "Dollars the central bank sold, which back the state's "
                                      "dinar spending (annualised)",
                                      lambda m: m.iraq.dollar_sales * m.p.iraq_dollar_need_busd_per_year),
@@ -138,7 +140,7 @@ def _screen(model):
 
 
 def _alternatives(model):
-    return model.p.iraq_alternatives_gw_per_year * model.week / 52.0 + model.iraq.substitutes_gw
+    return model.p.iraq_alternatives_gw_per_year * model.week / WEEKS_PER_YEAR + model.iraq.substitutes_gw
 
 
 THREAT_LEVERS = ("us_dollars", "us_waivers", "us_retaliation", "iran_energy", "iran_proxies", "us_compliance",

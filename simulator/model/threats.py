@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .calendar import WEEKS_PER_YEAR
 from .choice import option_index
 
 
@@ -301,7 +302,7 @@ def expected_loss(model, lever: str) -> np.ndarray:
     at_risk = p.iraq_oil_share_of_revenue * np.minimum(iraq.dollar_sales, 1.0)
     if lever == "us_dollars":
         held_back = np.maximum(us.dollar_access - p.us_cudgel_dollar_access, 0.0)
-        gap = held_back * p.iraq_dollar_need_busd_per_year * horizon / 52.0
+        gap = held_back * p.iraq_dollar_need_busd_per_year * horizon / WEEKS_PER_YEAR
         cover = np.minimum(1.0, iraq.reserves_abroad / np.maximum(gap, 1e-9))
         return at_risk * held_back * (1.0 - cover)
     if lever == "us_compliance":

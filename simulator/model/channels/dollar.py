@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..calendar import WEEKS_PER_YEAR
 from ..choice import option_index
 
-WEEKS_PER_YEAR = 52.0
 SQRT12 = np.sqrt(12.0)
 ENFORCE = option_index("iraq.dollar_compliance", "enforce")
 
@@ -100,7 +100,7 @@ def _parallel_rate(model, week: int) -> None:
     p, iraq, threats = model.p, model.iraq, model.threats
     news = iraq.fx_news
     scare = p.iraq_fx_news_weight * news * (1.0 + p.iraq_fx_scar_weight * iraq.fx_scars)
-    iraq.fx_scars = iraq.fx_scars * (1.0 - 1.0 / p.iraq_fx_scar_memory_weeks) + (news >= 0.1)
+    iraq.fx_scars = iraq.fx_scars * (1.0 - 1.0 / p.iraq_fx_scar_memory_weeks) + (news >= p.iraq_fx_scar_threshold)
     iraq.fx_news = np.zeros(model.worlds)
     threatened = threats.active["us_dollars"] * threats.credibility(model, "us_dollars")
     iraq.fx_expectations = np.maximum(iraq.fx_expectations * (1.0 - 1.0 / p.iraq_fx_memory_weeks) + scare,

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..calendar import WEEKS_PER_YEAR
 from ..choice import option_index
 
-WEEKS_PER_YEAR = 52.0
 RENEW = option_index("us.waiver", "renew")
 KINDS = ("gas", "electricity")
 
