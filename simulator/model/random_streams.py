@@ -86,7 +86,7 @@ class RandomStreams:
         u = self.uniform(stream, week)
         small = mean <= 40.0
         lam = np.where(small, mean, 0.0)
-        term = np.exp(-lam)
+        term = np.exp(-lam) if lam.any() else np.ones(self.shape)  # nothing to draw in a quiet week
         cdf = term.copy()
         count = np.zeros(self.shape)
         going = small & (u > cdf)
@@ -107,16 +107,18 @@ class RandomStreams:
 
 
 def _count_few(idx, count, u, lam, term, cdf, k) -> int:
-    """Go on counting for the few worlds `idx` still short of their draw (in place in `count`); returns the last k."""
+    """Go on counting for the few worlds `idx` still short of their draw (in place in `count`); returns the last k.
+    A world's count is the k at which its CDF reaches its uniform."""
     u, lam, term, cdf = u[idx], lam[idx], term[idx], cdf[idx]
     while idx.size and k < 200:
         k += 1
-        count[idx] += 1.0
         term = term * lam / k
         cdf = cdf + term
         going = u > cdf
         if not going.all():
+            count[idx[~going]] = k
             idx, u, lam, term, cdf = idx[going], u[going], lam[going], term[going], cdf[going]
+    count[idx] = k  # the 200-step cap (unreachable for means <= 40): the worlds still going stand at k
     return k
 
 

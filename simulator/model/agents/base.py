@@ -37,12 +37,13 @@ class Actor(mesa.Agent):
         allowed = model.constraints.allowed(decision, week)
         uniform = model.streams.uniform(decision, week)
         inertia = self.p.world_decision_inertia
-        if where is None:
+        idx = None if where is None else np.flatnonzero(where)
+        if idx is None or 2 * idx.size > worlds:  # most worlds draw: whole arrays are cheaper than gathering
             stacked = np.empty((len(utilities), worlds))
             for row, u in zip(stacked, utilities):
                 row[...] = u
-            return logit_choice(stacked, rationality, previous, inertia, allowed, uniform)
-        idx = np.flatnonzero(where)
+            chosen = logit_choice(stacked, rationality, previous, inertia, allowed, uniform)
+            return chosen if where is None else np.where(where, chosen, otherwise)
         out = np.full(worlds, otherwise, dtype=np.int64)
         if idx.size:
             pick = lambda v: np.broadcast_to(v, (worlds,))[idx] if np.ndim(v) else v

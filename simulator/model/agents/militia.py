@@ -108,8 +108,7 @@ class MilitiaFaction(Actor):
         ], self.campaign, p.militia_rationality, where=can_suspend | forced)
         breaking = suspended & (m > self.drive_at_suspension + p.militia_suspension_break) & ~forced
         self.campaign = np.where(suspended & ~breaking & ~forced, SUSPEND, campaign)
-        posture = self.choose(self.decision, [0.0, m, 2.0 * m - p.militia_escalation_cost], self.posture,
-                              p.militia_rationality)
-        holding = self.campaign == SUSPEND
-        forced = model.constraints.forced_now(self.decision, week)
-        self.posture = np.where(holding & ~forced, HOLD, posture)
+        # a faction whose campaign is suspended holds fire unless a scenario forces its posture: only the others draw
+        holding = (self.campaign == SUSPEND) & ~model.constraints.forced_now(self.decision, week)
+        self.posture = self.choose(self.decision, [0.0, m, 2.0 * m - p.militia_escalation_cost], self.posture,
+                                   p.militia_rationality, where=~holding, otherwise=HOLD)
