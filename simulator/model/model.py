@@ -143,7 +143,7 @@ class SpreadCollector(mesa.DataCollector):
         for start in range(0, len(pending), weeks_per_sort):
             weeks = pending[start:start + weeks_per_sort]
             stats = _spread(np.stack([data[name][week] for week in weeks for name in REPORTED]))
-            for row, (week, name) in enumerate((w, n) for w in weeks for n in REPORTED):
+            for row, name in enumerate(REPORTED * len(weeks)):
                 for suffix, values in stats.items():
                     self._model_vars[name + suffix].append(values[row])
 
