@@ -69,7 +69,7 @@ class RandomStreams:
         bits += key
         bits = _mix(bits)
         bits >>= _S11
-        return bits.astype(np.float64) * _TO_UNIT
+        return np.multiply(bits, _TO_UNIT, dtype=np.float64)  # exact: 53-bit integers times 2^-53
 
     def normal(self, stream: str, week: int) -> np.ndarray:
         """One standard normal per world (Box-Muller on two independent uniforms)."""
@@ -91,8 +91,11 @@ class RandomStreams:
         count = np.zeros(self.shape)
         going = small & (u > cdf)
         k = 0
-        while k < 200 and going.any():  # 200: floating-point tail, unreachable for means <= 40
-            if np.count_nonzero(going) < going.size // 8:
+        while k < 200:  # 200: floating-point tail, unreachable for means <= 40
+            left = np.count_nonzero(going)
+            if not left:
+                break
+            if left < going.size // 8:
                 k = _count_few(np.flatnonzero(going), count, u, lam, term, cdf, k)
                 break
             k += 1
