@@ -90,9 +90,14 @@ def anchors(spec) -> dict[str, str]:
     """Today's value of what each question asks about, to anchor a guess: the scenario's median at week 0 (for
     weekly counts, over its first week)."""
     from ..model import LeverageModel
+
+    return anchors_of(LeverageModel.from_spec(spec.with_overrides(worlds=min(spec.worlds, ANCHOR_WORLDS))))
+
+
+def anchors_of(model) -> dict[str, str]:
+    """`anchors` of an unrun model (stepped once here; the dashboard's twin of its own model)."""
     from .bands import first_week
 
-    model = LeverageModel.from_spec(spec.with_overrides(worlds=min(spec.worlds, ANCHOR_WORLDS)))
     model.step()
     out = {}
     for key, q in QUESTIONS.items():

@@ -89,6 +89,7 @@ CSS = """
 .dash-predictions .v-label { font-size: 17px !important; color: #222 !important; }
 .dash-predictions .v-label--active { transform: translateY(-24px) scale(1) !important; }
 .dash-predictions input { font-size: 18px !important; }
+.dash-predictions .v-messages { font-size: 15px !important; color: #444; }
 .dash-matrix-table td small { font-size: 13px; }
 .dash-lever-message { font-size: 16px; font-weight: bold; }
 .v-input__slider .v-input__slot { flex-wrap: wrap; }

@@ -237,17 +237,20 @@ def EventFeed(model, pulled: list, redraw: int):
 def Predictions(model, revealed: solara.Reactive, redraw: int):
     """The prediction boxes, and the model's answers once revealed (then drawn again with every week: pass the
     count of redraws only then)."""
-    guesses = solara.use_reactive({key: None for key in stats.QUESTIONS})
+    typed = solara.use_reactive({key: "" for key in stats.QUESTIONS})
 
-    def guess(key, value):
-        guesses.set({**guesses.value, key: value})
+    def type_in(key, text):
+        typed.set({**typed.value, key: text or ""})
 
+    guesses, errors = stats.read_guesses(typed.value)
+    today = model.anchors()
     with solara.Card("Predict, then reveal", classes=["dash-predictions"], margin=0), solara.Column(gap="6px"):
         solara.Text(f"Before playing, write down what you expect by the end of the run (week {model.weeks}).")
         for key, question in stats.QUESTIONS.items():
-            solara.InputFloat(f"{question.label} ({question.unit})", value=guesses.value[key], optional=True,
-                              on_value=partial(_holding_the_model, model, guess, key), disabled=revealed.value,
-                              placeholder=question.hint, classes=[f"dash-predict-{key}"])
+            solara.InputText(f"{question.label} ({question.unit})", value=typed.value[key],
+                             on_value=partial(_holding_the_model, model, type_in, key), disabled=revealed.value,
+                             placeholder=question.hint, error=errors.get(key) or False,
+                             message=errors.get(key) or f"Today: {today[key]}", classes=[f"dash-predict-{key}"])
         solara.Button("Hide the answers" if revealed.value else "Reveal the answers", color="primary",
                       classes=["dash-reveal"],
                       on_click=partial(_holding_the_model, model, lambda: revealed.set(not revealed.value)))
@@ -256,8 +259,8 @@ def Predictions(model, revealed: solara.Reactive, redraw: int):
         found = stats.answers(model)
         rows = []
         for key, question in stats.QUESTIONS.items():
-            answer, guess = found[key], guesses.value[key]
-            rows.append([question.label, "-" if guess is None else f"{guess:g}",
+            answer, guess = found[key], guesses[key]
+            rows.append([question.label, "-" if guess is None else fmt(guess, question.unit),
                          "-" if answer is None else answer.text, stats.verdict(guess, answer)])
         solara.Text(f"Model as of week {model.week} of {model.weeks}, median [5-95% of worlds]"
                     " (for the share: its 90% interval):")

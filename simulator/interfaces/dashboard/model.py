@@ -21,7 +21,19 @@ class ClassroomModel(LeverageModel):
     def __init__(self, worlds: int = DEFAULT_WORLDS, seed: int = DEFAULT_SEED, weeks: int = DEFAULT_WEEKS, **kwargs):
         self.lock = threading.RLock()
         self._events = (None, -1)  # (table of events, length of the log it shows)
-        super().__init__(worlds=int(worlds), seed=int(seed), weeks=int(weeks), **kwargs)
+        self._anchors = None
+        self.set_up = dict(worlds=int(worlds), seed=int(seed), weeks=int(weeks), **kwargs)
+        super().__init__(**self.set_up)
+
+    def anchors(self) -> dict[str, str]:
+        """Today's value of what each prediction question asks about (as `sim predict` shows it), from a twin of
+        this model's set-up stepped once; computed once per model."""
+        if self._anchors is None:
+            from ...output.predictions import ANCHOR_WORLDS, anchors_of
+
+            twin = LeverageModel(**{**self.set_up, "worlds": min(self.worlds, ANCHOR_WORLDS)}, log_events=False)
+            self._anchors = anchors_of(twin)
+        return self._anchors
 
     def step(self) -> None:
         with self.lock:

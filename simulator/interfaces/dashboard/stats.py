@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ...errors import UserError
 from ...model.metrics import LEVERAGE_MATRIX, METRICS
 from ...model.outcomes import band, from_series, resolve, share_interval
 from ...model.units import fmt_band
@@ -98,6 +99,21 @@ def answers(model) -> dict[str, Answer | None]:
             median, p5, p95 = band(values[q.outcome])
             out[key] = Answer(median, p5, p95, fmt_band(median, p5, p95, q.unit))
     return out
+
+
+def read_guesses(typed: dict[str, str]) -> tuple[dict[str, float | None], dict[str, str]]:
+    """The predictions typed in the boxes, read as `sim predict` reads them ('5%', '0.05' and '5' are 5% of worlds;
+    '1,600' is 1600): ({key: value, None when empty or refused}, {key: the sentence refusing it})."""
+    guesses, errors = {}, {}
+    for key, question in QUESTIONS.items():
+        text = typed.get(key, "").strip()
+        guesses[key] = None
+        if text:
+            try:
+                guesses[key] = question.parse(text, "Your answer")
+            except UserError as refused:
+                errors[key] = str(refused)
+    return guesses, errors
 
 
 def verdict(prediction: float | None, answer: Answer | None) -> str:
