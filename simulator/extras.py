@@ -14,7 +14,7 @@ from .errors import UserError
 # extra -> top-level modules it provides (checked without importing them)
 EXTRAS = {
     "sweeps": ("dask", "distributed", "SALib", "prim"),
-    "dashboard": ("solara", "ipyvuetify", "altair", "networkx"),  # altair and networkx come with mesa[rec]
+    "dashboard": ("solara", "ipyvuetify"),
 }
 
 

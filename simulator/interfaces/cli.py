@@ -233,7 +233,7 @@ def compare(baseline, scenario_files, pairs, prediction_files, no_predictions, w
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on (127.0.0.1: this machine only).")
 def dashboard(port, host):
-    """Start the classroom dashboard (a Mesa SolaraViz page) and open it at http://HOST:PORT."""
+    """Start the classroom dashboard (a Solara page over the Mesa model) and open it at http://HOST:PORT."""
     require("dashboard", "sim dashboard")
     from .dashboard import serve
 

@@ -1,4 +1,4 @@
-"""The classroom dashboard: a Mesa SolaraViz page over a few hundred worlds of the leverage model.
+"""The classroom dashboard: a Solara page over a few hundred worlds of the leverage model (a Mesa model).
 
 Sliders for key parameters, lever buttons that act at the current week, play/step/reset, fan charts, the leverage
 matrix, an event feed and a predict-then-reveal panel. Importing this package starts nothing and imports neither
