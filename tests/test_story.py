@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 import pytest
 
-from simulator.model.narrative import FACTION_NAMES
+from simulator.model.narrative import FACTION_NAMES, logged_choices
 from simulator.shipped import scenario_names
 
 WORLDS = 150
@@ -72,6 +72,16 @@ def test_story_is_true_to_the_series(name):
         leaving += [int(w) for w in np.flatnonzero((troops <= 0) & (np.arange(len(troops)) > 0))[:1]]
         leaving_week = min(leaving, default=np.inf)
         by_week: dict[int, list] = {}
+        # an actor's choice (or a suspension) told again with nothing of its kind told in between
+        choices = {text: decision for decision, *_, texts in logged_choices(model) for text in texts}
+        said: dict[str, str] = {}
+        for line in story["lines"]:
+            kind = choices.get(line["text"])
+            if kind is None and "suspen" in line["text"]:
+                kind = ("suspension", line["actor"])
+            if kind is not None:
+                assert said.get(kind) != line["text"], f"{where}: told again with nothing between: {line}"
+                said[kind] = line["text"]
         for line in story["lines"]:
             week, text = line["week"], line["text"]
             assert 0 <= week < len(troops), where

@@ -15,6 +15,7 @@ import textwrap
 
 import numpy as np
 
+from ..model.choice import DECISIONS
 from ..model.metrics import KEY_METRICS
 from ..model.units import fmt
 
@@ -215,12 +216,16 @@ def _happenings(model, i: int, rows: list) -> list:
             if kind != "suspension" or not text.endswith("suspended"):
                 continue
             end = int(week + p_weeks)
-            if end > last or suspended[end] >= suspended[end - 1]:
-                continue
-            if any(r[2] == "suspension" and r[1] == actor and week < r[0] <= end for r in rows):
-                continue
+            if end > last or any(r[2] == "suspension" and r[1] == actor and week < r[0] < end for r in rows):
+                continue  # beyond the run, or ended (or broken) before it ran out
+            renewed = any(r[2] == "suspension" and r[1] == actor and r[0] >= end for r in rows)
+            if suspended[end] >= suspended[end - 1] and not renewed:
+                continue  # the count of suspended factions does not show it running out
             name = text.split(":")[0]
-            ends.append([end, actor, "suspension", f"{name}: suspension ran out after {end - week} weeks", set()])
+            again = [r for r in kept if r[0] == end and r[1] == actor and r[2] == "suspension" and r[3] == text]
+            kept = [r for r in kept if not any(r is a for a in again)]  # renewed the week it ran out: one line
+            ends.append([end, actor, "suspension", f"{name}: suspension ran out after {end - week} weeks"
+                         + (" and was renewed" if again else ""), set()])
 
     ends += [[w, "us", "end.us_retaliation", "The US no longer declares it will answer every attack hard", set()]
              for w in dropped if w not in flaps]
@@ -258,7 +263,20 @@ def _happenings(model, i: int, rows: list) -> list:
             if any(t[0] == week and (t[3] == r[3] or _similar(t[3], r[3])) for t in told):
                 continue
             told.append(tuple(r))
-    return told
+    return _without_repeats(told)
+
+
+def _without_repeats(told: list) -> list:
+    """Drop an actor's choice told again with nothing told in between (the changes between were too brief to tell):
+    "harassing attacks" at week 9 and again at week 17 is one happening, not two."""
+    last, out = {}, []
+    for week, actor, kind, text in told:
+        if kind in DECISIONS:
+            if last.get(kind) == text:
+                continue
+            last[kind] = text
+        out.append((week, actor, kind, text))
+    return out
 
 
 def _param(model, name: str, i: int):
