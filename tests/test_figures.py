@@ -155,6 +155,11 @@ def test_overlays_name_each_scenarios_dashed_lines(tmp_path):
     assert any(t.startswith("iran_gas_cutoff: week ") for t in named)
     colours = {line.get_color() for line in axes.flat[0].get_lines() if line.get_label().startswith("withdrawal:")}
     assert colours == {"C1"}, "an overlay's event lines take their scenario's colour"
+    events = _dashed_verticals(axes.flat[0])
+    medians = [line for line in axes.flat[0].get_lines() if line not in events and line.get_linewidth() >= 2]
+    pattern = lambda line: str(line._dash_pattern[1])  # the dash sequence (None for a solid line)
+    assert len(medians) == 3 and {pattern(line) for line in events}.isdisjoint(map(pattern, medians)), \
+        "an event line is drawn like a scenario's median"
 
 
 # ------------------------------------------------------------------------------------------------ sim run, item 6
@@ -225,7 +230,7 @@ def test_sim_run_does_not_import_all_of_mesa_but_mesa_stays_whole():
             "import mesa\n"
             "from mesa import DataCollector, batch_run\n"
             "assert isinstance(m, mesa.Model) and isinstance(m.us, mesa.Agent) and mesa.__version__\n"
-            "assert mesa.space.MultiGrid and batch_run and DataCollector is type(m.datacollector)\n"
+            "assert mesa.space.MultiGrid and batch_run and isinstance(m.datacollector, DataCollector)\n"
             "import mesa.experimental\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr

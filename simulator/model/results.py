@@ -31,7 +31,7 @@ class Results:
 
     Attributes: `series` (metric -> read-only (weeks + 1, worlds) float32 array), `world_ids`, `seed`, `start_date`,
     `dates` (one per week), `scenario` (name or None), `units` and `descriptions` (per metric), `marks` ((week, label)
-    of the scenario's events, drawn as dashed lines), `worlds` and `weeks` (weeks run).
+    of the scenario's events, drawn as vertical lines), `worlds` and `weeks` (weeks run).
     """
 
     def __init__(self, series: dict, world_ids, seed: int, start_date: dt.date, scenario: str | None = None,
@@ -132,7 +132,7 @@ class Results:
     # ------------------------------------------------------------------------------------------------ figure
     def plot(self, metrics=None, ax=None):
         """Median and 5-25-75-95% bands over time, through the project's band drawer, and the scenario's events as
-        dashed lines. `metrics`: None for the key-metrics grid, a metric name, or a list of names. With `ax` (one
+        vertical lines. `metrics`: None for the key-metrics grid, a metric name, or a list of names. With `ax` (one
         metric), draws on that matplotlib Axes. Returns the matplotlib Figure; it is not left open in pyplot (a
         notebook shows it once, loops do not pile up figures): save it with `fig.savefig(path)`."""
         names = KEY_METRICS if metrics is None else [metrics] if isinstance(metrics, str) else list(metrics)
@@ -161,7 +161,7 @@ class Results:
             self._panel(panel, name)
         for panel in axes.flat[len(names):]:
             panel.set_visible(False)
-        # the band key and the named dashed lines below the panels, clear of the data
+        # the band key and the named vertical lines below the panels, clear of the data
         fig.legend(handles=axes.flat[0].get_legend_handles_labels()[0], loc="outside lower left", fontsize=7,
                    frameon=False, ncols=1 if self.marks else 3)
         fig.suptitle(self._title(), fontsize=11)

@@ -166,7 +166,7 @@ class Drawing:
                 low = min(float(np.nanmin(layer["q"])) for layer in layers)
                 high = max(float(np.nanmax(layer["q"])) for layer in layers)
                 unit_axis(ax, panel["unit"], low, high)
-            # both legends sit outside the panels: the band key under the title, the dashed lines named at the foot
+            # both legends sit outside the panels: the band key under the title, the vertical lines named at the foot
             lines_of_text = sum(label.count("\n") + 1 for _, label in marks) + 1  # the legend's, title included
             height = PANEL_HEIGHT * rows + 1.0 + LEGEND_ROW * lines_of_text
             fig.set_size_inches(PANEL_WIDTH * cols, height)
@@ -175,7 +175,8 @@ class Drawing:
             fig.legend(handles=band_handles, loc="upper center", bbox_to_anchor=(0.5, 1 - 0.38 / height),
                        ncols=len(band_handles), fontsize=8, frameon=False)
             if event_handles:
-                title = "Dashed lines (each scenario's events):" if overlay else "Dashed lines (scenario events):"
+                title = ("Vertical lines: each scenario's events, in its colour" if overlay
+                         else "Vertical lines: scenario events")
                 fig.legend(handles=event_handles, loc="lower left", bbox_to_anchor=(0.01, 0.01), fontsize=8,
                            frameon=False, alignment="left", title_fontsize=8, title=title)
             else:
@@ -201,7 +202,7 @@ def _event_marks_and_styles(series) -> tuple[list, tuple]:
     if not any(s["label"] for s in series):
         marks = [mark for s in series for mark in s["marks"]]
         return marks, EVENT_STYLES
-    dashes = ("--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))
+    dashes = ((0, (1, 2)), (0, (6, 2, 1, 2)), (0, (1, 5)), (0, (3, 4)))  # dotted first: unlike the medians' styles
     by_date: dict = {}
     for s in series:
         for j, (x, label) in enumerate(s["marks"]):

@@ -46,7 +46,7 @@ def leverage_png(runs: dict, start: dt.date, marks: list[tuple[int, str]] = ()) 
     FigureCanvasAgg(fig)
     axes = fig.subplots(len(LEVERAGE_METRICS) // 2, 2, sharex=True).flat
     single = len(runs) == 1
-    merged = same_week(marks, lambda w, t: f"week {w}: {t}")  # one dashed line per week with events
+    merged = same_week(marks, lambda w, t: f"week {w}: {t}")  # one vertical line per week with events
     text_lines = sum(label.count("\n") + 1 for _, label in merged)
     for ax, metric in zip(axes, LEVERAGE_METRICS):
         for i, (label, frame) in enumerate(runs.items()):
@@ -60,7 +60,7 @@ def leverage_png(runs: dict, start: dt.date, marks: list[tuple[int, str]] = ()) 
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
         date_axis(ax)
-    # the band key above the panels and the named dashed lines below them, both clear of the data
+    # the band key above the panels and the named vertical lines below them, both clear of the data
     lines = fig.axes[0].get_lines()
     events = lines[len(lines) - len(merged):] if merged else []
     bands = [h for h in fig.axes[0].get_legend_handles_labels()[0] if h not in events]

@@ -232,7 +232,7 @@ def headlines(result) -> dict:
               for n in TOTALS if n in metrics and "run_total" in metrics[n]]
     events, values = _outcome_tables(run, worlds)
     figures = [figure(run.figures[name].read_bytes(), caption,
-                      f"{caption}: median (line), 25\u201375% and 5\u201395% of worlds (bands); dashed lines mark "
+                      f"{caption}: median (line), 25\u201375% and 5\u201395% of worlds (bands); vertical lines mark "
                       f"the scenario's events.")
                for name, caption in (("key_metrics.png", "Key metrics over time"),
                                      ("violence.png", "Violence: attacks by faction, US strikes and casualties, "
@@ -363,7 +363,7 @@ def _comparison_headlines(comp: ComparisonFolder) -> dict:
         cells = [stat_band(r.summary.get("metrics", {}).get(metric), "final",
                            unit_of(metric, r.summary.get("metrics", {}).get(metric))) for r in comp.runs.values()]
         finals.append([[metric_label(metric), BR, note(unit_of(metric))], *cells])
-    figures = [figure(p.read_bytes(), name, f"{name}: median and 5\u201395% band of each scenario; dashed lines mark "
+    figures = [figure(p.read_bytes(), name, f"{name}: median and 5\u201395% band of each scenario; vertical lines mark "
                                             f"scenario events.")
                for name, p in comp.figures.items() if "leverage" not in name]
     return {
@@ -423,7 +423,7 @@ def leverage(result) -> dict:
     figs = {n: p for n, p in result.figures.items() if "leverage" in n}
     if figs:
         pictures = [figure(p.read_bytes(), n, "The leverage indices over time: median and bands over worlds; "
-                                              "dashed lines mark the scenario's events.") for n, p in figs.items()]
+                                              "vertical lines mark the scenario's events.") for n, p in figs.items()]
     else:
         marks = [(e["week"], e.get("name", "")) for e in first.events_declared if e.get("week") is not None] \
             if isinstance(result, RunFolder) else []
@@ -432,7 +432,7 @@ def leverage(result) -> dict:
                            "The leverage indices over time (drawn for this report from timeseries.parquet): "
                            "median and 5\u201395% of worlds" + (", 25\u201375% darker" if len(runs) == 1 else
                                                                 ", one colour per scenario") +
-                           ("; dashed lines mark scheduled events." if marks else "."))]
+                           ("; vertical lines mark scheduled events." if marks else "."))]
     return {"single": len(runs) == 1, "comparison": isinstance(result, ComparisonFolder), "matrices": matrices,
             "figures": pictures}
 
