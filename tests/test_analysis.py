@@ -340,3 +340,35 @@ def test_sobol_on_a_shuffled_design_or_an_empty_outcome_is_refused(tmp_path, ish
         analyze(folder, method="sobol")
     with pytest.raises(UserError, match="at every design point"):
         sobol_indices(ISHIGAMI, np.ones(8 * 4), seed=1)
+
+
+def test_morris_scatter_names_do_not_overlap(tmp_path, monkeypatch):
+    """Clustered points (equal sigma, near mu*) still get labels that do not cover one another."""
+    import pandas as pd
+    from matplotlib.text import Annotation, Text
+
+    from simulator.analysis import plots
+
+    rng = np.random.default_rng(3)
+    mu = np.r_[[0.40, 0.41, 0.20, 0.21, 0.22, 0.20], rng.uniform(0, 0.1, 40)]
+    sigma = np.r_[[0.62, 0.62, 0.38, 0.37, 0.38, 0.30], rng.uniform(0, 0.2, 40)]
+    indices = pd.DataFrame({"parameter": [f"a_rather_long_parameter_name_{i}" for i in range(len(mu))],
+                            "mu_star": mu, "sigma": sigma, "mu_star_conf": 0.01 * np.ones(len(mu))})
+    captured = {}
+    original = plots._save
+
+    def keep(fig, path):
+        fig.canvas.draw()
+        right = fig.axes[1]
+        captured["boxes"] = [Text.get_window_extent(t) for t in right.texts if isinstance(t, Annotation)]
+        captured["axes"] = right.get_window_extent()
+        return original(fig, path)
+
+    monkeypatch.setattr(plots, "_save", keep)
+    plots.morris_chart(indices, "clustered", tmp_path / "m.png")
+    boxes = captured["boxes"]
+    assert len(boxes) == plots.MORRIS_NAMED
+    for i, a in enumerate(boxes):
+        assert captured["axes"].x0 - 1 <= a.x0 and a.x1 <= captured["axes"].x1 + 1, "a name runs out of the axes"
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), "two names overlap"

@@ -62,17 +62,36 @@ def morris_chart(indices, title: str, path: Path) -> Path:
     left.tick_params(axis="y", labelsize=8)
     left.grid(axis="x", alpha=0.3)
     right.scatter(everything["mu_star"], everything["sigma"], color="C1")
-    for r in everything.tail(MORRIS_NAMED).itertuples():
-        right.annotate(r.parameter, (r.mu_star, r.sigma), fontsize=7, xytext=(3, 3), textcoords="offset points")
     top = float(max(everything["mu_star"].max(), everything["sigma"].max(), 1e-12))
     right.plot([0, top], [0, top], color="0.5", linestyle="--", linewidth=0.8, label="sigma = mu*")
     right.set_xlabel("mu*")
     right.set_ylabel("sigma (interactions, curvature)")
-    right.legend(fontsize=8)
+    right.legend(fontsize=8, loc="lower right")
     right.grid(alpha=0.3)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
+    _name_points(right, everything.tail(MORRIS_NAMED), fontsize=7)
     return _save(fig, path)
+
+
+def _name_points(ax, rows, fontsize: float) -> None:
+    """Name the points (mu_star, sigma) of `rows` without overlapping labels: a label sits beside its point (to the
+    left in the right half of the axes, so it stays inside), pushed down below the label above it when they would
+    overlap, with a thin line to its point when moved."""
+    px_per_pt = ax.figure.dpi / 72
+    gap = 1.4 * fontsize * px_per_pt
+    at = ax.transData.transform(np.column_stack([rows["mu_star"], rows["sigma"]]))
+    middle = ax.transAxes.transform((0.5, 0.5))[0]
+    lowest = np.inf  # the label placed lowest so far, in pixels
+    for k in np.argsort(-at[:, 1], kind="stable"):
+        x, y = at[k]
+        left = bool(x > middle)
+        placed = lowest = min(y, lowest - gap)
+        moved = placed < y - 0.5
+        ax.annotate(rows["parameter"].iloc[k], (rows["mu_star"].iloc[k], rows["sigma"].iloc[k]), fontsize=fontsize,
+                    xytext=(-6 if left else 6, (placed - y) / px_per_pt), textcoords="offset points",
+                    ha="right" if left else "left", va="center",
+                    arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.5} if moved else None)
 
 
 def heatmap(table, x: str, y: str, label: str, title: str, path: Path) -> Path:
