@@ -136,7 +136,7 @@ class SweepFolder:
         if timeseries is not None:
             self.timeseries.mkdir(exist_ok=True)
             _atomic_write(self.timeseries / f"{CHUNK.format(index=index)}.parquet",
-                          lambda p: timeseries.to_parquet(p, index=False))
+                          lambda p: timeseries.to_parquet(p, index=False, use_dictionary=False))  # numbers only
         _atomic_write(self.chunk_file(index), lambda p: table.to_parquet(p, index=False))
         (self.failures / f"{CHUNK.format(index=index)}.json").unlink(missing_ok=True)
 
