@@ -76,19 +76,20 @@ SCREEN = 1e-4
 
 
 def logit_choice(utilities: np.ndarray, rationality, previous: np.ndarray, inertia, allowed: np.ndarray,
-                 uniform: np.ndarray) -> np.ndarray:
+                 uniform: np.ndarray, scratch: bool = False) -> np.ndarray:
     """Index of the chosen option per world.
 
     utilities: (options, worlds); previous: last choice per world (inertia bonus); allowed: (options, worlds).
     A world with a single allowed option (a forced one) takes it whatever its utility; a world whose options are all
-    forbidden keeps its previous choice.
+    forbidden keeps its previous choice. With `scratch`, utilities is a float array the caller no longer needs (it is
+    worked on in place).
     """
     k = utilities.shape[0]
     if allowed is not None and allowed.all():
         allowed = None
     if k == 2 and allowed is None:
         return _binary_choice(utilities, rationality, previous, inertia, uniform)
-    scores = np.array(utilities, dtype=float)  # worked on in place from here
+    scores = utilities if scratch else np.array(utilities, dtype=float)  # worked on in place from here
     n = previous.size  # the option chosen last week gets the inertia bonus (flat indices: 2x faster than 2-d ones)
     scores.reshape(-1)[previous * n + np.arange(n)] += inertia
     scores *= rationality

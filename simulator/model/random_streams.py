@@ -62,10 +62,10 @@ class RandomStreams:
         self._world_keys = _mix(_mix(ids * _GOLDEN + np.uint64(1)) ^ _scalar_key(self.seed, 0x5EED))
         self.shape = self._world_keys.shape
 
-    def uniform(self, stream: str, week: int) -> np.ndarray:
-        """One uniform in [0, 1) per world."""
+    def uniform(self, stream: str, week: int, at: np.ndarray | None = None) -> np.ndarray:
+        """One uniform in [0, 1) per world (or per world index in `at`: the same numbers, for those worlds only)."""
         key = _scalar_key(_stream_id(stream), week)
-        bits = _mix(self._world_keys ^ key)
+        bits = _mix((self._world_keys if at is None else self._world_keys[at]) ^ key)
         bits += key
         bits = _mix(bits)
         bits >>= _S11
@@ -85,7 +85,7 @@ class RandomStreams:
         mean = np.broadcast_to(np.asarray(mean, dtype=float), self.shape)
         u = self.uniform(stream, week)
         small = mean <= 40.0
-        lam = np.where(small, mean, 0.0)
+        lam = mean if small.all() else np.where(small, mean, 0.0)
         term = np.exp(-lam) if lam.any() else np.ones(self.shape)  # nothing to draw in a quiet week
         cdf = term.copy()
         count = np.zeros(self.shape)

@@ -35,19 +35,20 @@ class Actor(mesa.Agent):
         worlds = model.worlds
         week = model.week + 1
         allowed = model.constraints.allowed(decision, week)
-        uniform = model.streams.uniform(decision, week)
         inertia = self.p.world_decision_inertia
         idx = None if where is None else np.flatnonzero(where)
         if idx is None or 2 * idx.size > worlds:  # most worlds draw: whole arrays are cheaper than gathering
             stacked = np.empty((len(utilities), worlds))
             for row, u in zip(stacked, utilities):
                 row[...] = u
-            chosen = logit_choice(stacked, rationality, previous, inertia, allowed, uniform)
+            chosen = logit_choice(stacked, rationality, previous, inertia, allowed,
+                                  model.streams.uniform(decision, week), scratch=True)
             return chosen if where is None else np.where(where, chosen, otherwise)
         out = np.full(worlds, otherwise, dtype=np.int64)
         if idx.size:
             pick = lambda v: np.broadcast_to(v, (worlds,))[idx] if np.ndim(v) else v
-            stacked = np.stack([np.broadcast_to(pick(u), idx.shape) for u in utilities])
+            stacked = np.stack([np.broadcast_to(pick(u), idx.shape) for u in utilities], dtype=float)
             out[idx] = logit_choice(stacked, pick(rationality), previous[idx], pick(inertia),
-                                    None if allowed is None else allowed[:, idx], uniform[idx])
+                                    None if allowed is None else allowed[:, idx],
+                                    model.streams.uniform(decision, week, at=idx), scratch=True)
         return out
