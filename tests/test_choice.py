@@ -86,3 +86,14 @@ def test_draws_near_every_boundary_of_many_worlds_match():
         with np.errstate(over="ignore"):
             expected = reference_choice(utilities, 1.5, previous, 0.4, None, uniform)
         assert np.array_equal(logit_choice(utilities, 1.5, previous, 0.4, None, uniform), expected), options
+
+
+def test_by_option_equals_numpy_choose():
+    from simulator.model.choice import by_option
+
+    rng = np.random.default_rng(2)
+    index = rng.integers(0, 3, 50)
+    values = [0.0, rng.random(50), 2.5]
+    expected = np.choose(index, [np.broadcast_to(v, (50,)) for v in values])
+    assert np.array_equal(by_option(index, values), expected)
+    assert by_option(np.array([1]), [1.0, 2.0]).tolist() == [2.0]

@@ -33,6 +33,15 @@ def option_index(decision: str, option: str) -> int:
     return DECISIONS[decision].index(option)
 
 
+def by_option(index: np.ndarray, values: list) -> np.ndarray:
+    """values[index[w]] for each world w, each value a number or a per-world array (np.choose's result, a few times
+    faster for a few options)."""
+    out = values[-1]
+    for i in range(len(values) - 2, -1, -1):
+        out = np.where(index == i, values[i], out)
+    return np.broadcast_to(out, np.shape(index)).astype(float)
+
+
 class Constraints:
     """Per-world forced and forbidden options of each decision, with the week until which they hold."""
 

@@ -48,6 +48,7 @@ class UnitedStates(Actor):
         self.extra_casualties = self.full(0.0)  # from a scenario's mass-casualty attack, counted this week
         self.casualty_memory = self.full(p.us_casualty_memory_initial)
         self.campaign_until = self.full(0.0)  # a US election campaign runs until this week
+        self._pressure = None  # (inputs, value) of domestic_pressure
         self.attack_memory = self.full(p.us_attack_memory_initial)
         self.strike_memory = self.full(p.us_strike_memory_initial)
         # choices (indices into choice.DECISIONS)
@@ -88,9 +89,17 @@ class UnitedStates(Actor):
     @property
     def domestic_pressure(self) -> np.ndarray:
         """0-1 index of domestic pressure to leave, from decayed recent casualties; casualties weigh more in an
-        election campaign."""
-        campaign = np.where(self.campaign_until > self.model.week, self.p.us_election_casualty_multiple, 1.0)
-        return 1.0 - np.exp(-campaign * self.casualty_memory / self.p.us_domestic_pressure_scale)
+        election campaign. Read three times a week: kept (read-only) until the week or an input object changes."""
+        p = self.p
+        inputs = (self.model.week, self.casualty_memory, self.campaign_until, p.us_election_casualty_multiple,
+                  p.us_domestic_pressure_scale)
+        kept = self._pressure
+        if kept is None or kept[0][0] != inputs[0] or any(a is not b for a, b in zip(kept[0][1:], inputs[1:])):
+            campaign = np.where(self.campaign_until > self.model.week, p.us_election_casualty_multiple, 1.0)
+            value = 1.0 - np.exp(-campaign * self.casualty_memory / p.us_domestic_pressure_scale)
+            value.flags.writeable = False
+            self._pressure = kept = (inputs, value)
+        return kept[1]
 
     @property
     def waiver_active(self) -> np.ndarray:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..calendar import WEEKS_PER_YEAR
-from ..choice import option_index
+from ..choice import by_option, option_index
 
 SQRT12 = np.sqrt(12.0)
 ENFORCE = option_index("iraq.dollar_compliance", "enforce")
@@ -49,8 +49,7 @@ def account_target(model, week: int) -> np.ndarray:
     squeeze = us.cudgel_active(week)
     levels = [p.us_dollar_access, np.minimum(p.us_dollar_access, p.us_reduced_facilitation_access),
               np.minimum(p.us_dollar_access, p.us_cudgel_dollar_access)]
-    target = np.choose(np.where(squeeze, 2, us.dollars),
-                       [np.broadcast_to(level, (model.worlds,)) for level in levels])
+    target = by_option(np.where(squeeze, 2, us.dollars), levels)
     return np.where(us.dollar_cap_until > week, np.minimum(target, us.dollar_cap), target)
 
 
@@ -106,8 +105,8 @@ def _parallel_rate(model, week: int) -> None:
     iraq.fx_expectations = np.maximum(iraq.fx_expectations * (1.0 - 1.0 / p.iraq_fx_memory_weeks) + scare,
                                       p.iraq_threat_premium * threatened)
     sold = np.maximum(iraq.dollar_sales, 0.02)
-    equilibrium = (p.iraq_parallel_rate_initial * sold ** (-p.iraq_parallel_rate_elasticity)
-                   * (1.0 + iraq.fx_expectations))
+    support = sold ** (-p.iraq_parallel_rate_elasticity) if (sold != 1.0).any() else 1.0  # 1 ** x = 1, no power
+    equilibrium = p.iraq_parallel_rate_initial * support * (1.0 + iraq.fx_expectations)
     log_gap = np.log(equilibrium) - np.log(iraq.parallel_rate)
     # uniform innovations of unit variance, sqrt(12) (u - 1/2), as for the oil price and the factions' mood
     shock = p.iraq_parallel_rate_volatility * SQRT12 * (model.streams.uniform("iraq.parallel_rate", week) - 0.5)

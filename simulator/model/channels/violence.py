@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..agents.militia import SUSPEND
+from ..choice import by_option
 
 SQRT12 = np.sqrt(12.0)
 
@@ -33,8 +34,7 @@ def resolve(model, week: int) -> None:
         faction.attacks = streams.poisson(f"attacks.{faction.name}", week, mean)
         total += faction.attacks
 
-    strike_rate = np.choose(us.retaliation, [np.zeros(model.worlds)] + [
-        np.broadcast_to(p[name], (model.worlds,)) for name in ("us_strikes_proportional", "us_strikes_heavy")])
+    strike_rate = by_option(us.retaliation, [0.0, p.us_strikes_proportional, p.us_strikes_heavy])
     answering = np.where(total > 0, 1.0, p.us_strikes_without_attacks)
     us.strikes = streams.poisson("us.strikes", week, strike_rate * answering * (us.troops_iraq > 0))
     us.casualties = streams.poisson("us.casualties", week, total * p.us_casualties_per_attack) + us.extra_casualties
