@@ -31,7 +31,7 @@ from .mesa_core import load as _load_mesa
 from .metrics import METRICS
 from .random_streams import RandomStreams
 from .recorder import Recorder
-from .threats import Threats
+from .threats import Threats, normal_leakage
 
 DEFAULT_START = dt.date(2024, 1, 15)
 mesa = _load_mesa()  # Mesa's Model, Agent and DataCollector; the rest of Mesa loads when first used
@@ -266,8 +266,7 @@ class LeverageModel(mesa.Model):
         arrears, escrow = iran.arrears.copy(), iran.escrow.copy()
         energy.settle(self)
         iran.arrears, iran.escrow = arrears, escrow
-        self.iraq.leakage = (self.p.iran_dollar_leakage_share * (1.0 - self.iraq.enforcement)
-                             * self.p.iraq_dollar_need_busd_per_year + np.zeros(self.worlds))
+        self.iraq.leakage = normal_leakage(self) + np.zeros(self.worlds)
         energy.update_revenue(self)
         iran.lifeline_normal = np.maximum(iran.lifeline, 1e-9)
         self.threats.refresh(self)

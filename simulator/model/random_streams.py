@@ -17,6 +17,7 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
 _TO_UNIT = 1.0 / 2.0**53
+SQRT12 = np.sqrt(12.0)  # sqrt(12) (u - 1/2): a uniform innovation of mean 0 and variance 1 (no normal needed)
 
 
 _MASK = (1 << 64) - 1

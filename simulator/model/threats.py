@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .calendar import WEEKS_PER_YEAR
+from .channels.dollar import announce
 from .choice import option_index
 
 
@@ -246,8 +247,6 @@ def _waiver_squeeze(model, mask, week):
 
 def start_measure(model, measure: str, mask, share, until, week) -> None:
     """A graded dollar measure takes effect (replacing one of its kind), and the market hears of it."""
-    from .channels.dollar import announce
-
     us = model.us
     mask = np.asarray(mask, dtype=bool)
     us.measure_share[measure] = np.where(mask, share, us.measure_share[measure])

@@ -15,8 +15,8 @@ import numpy as np
 
 from ..calendar import WEEKS_PER_YEAR
 from ..choice import by_option, option_index
+from ..random_streams import SQRT12
 
-SQRT12 = np.sqrt(12.0)
 ENFORCE = option_index("iraq.dollar_compliance", "enforce")
 
 

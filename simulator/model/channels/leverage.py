@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..threats import expected_loss
+from .energy import other_exports
+
 PAIRS = ("us_over_iraq", "iran_over_iraq", "iran_over_us", "us_over_iran", "iraq_over_us", "iraq_over_militias")
 DOLLAR_TOOLS = ("us_dollars", "us_compliance", "us_bank_bar", "us_designation")
 
 
 def _pressure(model, lever: str) -> np.ndarray:
-    from ..threats import expected_loss
-
     return model.threats.credibility(model, lever) * expected_loss(model, lever)
 
 
@@ -50,8 +51,6 @@ def us_over_iran(model) -> np.ndarray:
     """Iran's income through Iraq that the US can still shut, times credibility, as a share of that income at the
     start: its draws on the restricted accounts (the US can stop approving them, as it stops waivers) and the dollars
     behind its other sales and the leak (a squeeze cuts them to the cudgel's level)."""
-    from ..channels.energy import other_exports
-
     p, iran, threats = model.p, model.iran, model.threats
     energy = threats.credibility(model, "us_waivers") * iran.drawn * model.us.escrow_access
     dollars = (threats.credibility(model, "us_dollars") * (other_exports(model) + model.iraq.leakage)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..random_streams import SQRT12
+
 DAYS_PER_WEEK = 7.0
-SQRT12 = np.sqrt(12.0)
 
 
 def reference_price(model, week: int) -> np.ndarray:

@@ -11,8 +11,7 @@ import numpy as np
 
 from ..agents.militia import SUSPEND
 from ..choice import by_option
-
-SQRT12 = np.sqrt(12.0)
+from ..random_streams import SQRT12
 
 
 def resolve(model, week: int) -> None:
