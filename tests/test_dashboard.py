@@ -127,7 +127,7 @@ def test_serve_refuses_a_bad_port():
     ("IQD per USD", 1500, 1510, (1460, 1550)),
 ])
 def test_a_value_axis_does_not_magnify_noise(unit, low, high, at_least):
-    from simulator.output.bands import value_ticks
+    from simulator.output.axes import value_ticks
 
     ticks = value_ticks(unit, low, high)
     assert ticks[0] <= at_least[0] and ticks[-1] >= at_least[1], f"{unit}: {ticks} magnifies {low}-{high}"
@@ -143,7 +143,7 @@ def test_every_charted_metric_has_a_minimum_span():
 def test_count_axes_have_whole_ticks_with_thousands_separators_and_shares_percent():
     from matplotlib.figure import Figure
 
-    from simulator.output.bands import value_axis
+    from simulator.output.axes import value_axis
 
     ax = Figure().subplots()
     for unit, low, high, label in (("fighters", 160_000, 161_000, "160,000"), ("attacks per week", 0, 2.5, "2"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UserError
-from ..model.units import fmt
+from ..model.units import fmt, fmt_difference
 
 
 def gather(files, names: list[str], defaults: bool = True) -> dict[str, dict]:
@@ -104,8 +104,7 @@ def text(revealed: dict, columns: int | None = None) -> str:
             if (d["scenario"], d["reference"]) != (scenario, reference):
                 continue
             unit = d["unit"]
-            low, high = (fmt(d[k], unit, signed=True).removesuffix(" pts") for k in ("low", "high"))
-            model = f"{fmt(d['model'], unit, signed=True)}\n[{low}, {high}]"
+            model = fmt_difference(d["model"], d["low"], d["high"], unit, sep="\n")
             body.append([d["name"], OUTCOMES[QUESTIONS[d["outcome"]].outcome].description,
                          fmt(d["predicted"], unit, signed=True), model, d["reading"].replace(" clear ", " clear\n")])
         out.append(render(["who", "question", "predicted\ndifference", "model\n[90% interval]", "reading"], body,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model.outcomes import LEVEL, OUTCOMES, Z, from_series, resolve
-from ..model.units import fmt, is_share
+from ..model.units import fmt, fmt_difference, is_share
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,13 @@ def verdict(stats: dict, better: str | None, unit: str = "") -> str:
     return f"{direction} ({'better' if direction == better else 'worse'})"
 
 
-def pairs(rows: list[dict], baseline: str) -> list[tuple[str, str]]:
-    """(scenario, reference) of each comparison in `rows`, in order (rows without a reference are against the
-    baseline)."""
-    return list(dict.fromkeys((r["scenario"], r.get("reference") or baseline) for r in rows))
+def by_pair(rows: list[dict], baseline: str) -> dict[tuple[str, str], list[dict]]:
+    """The rows of each comparison, keyed (scenario, reference) in order of first appearance (rows without a
+    reference are against the baseline; the report also reads rows of damaged folders, hence the str())."""
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        grouped.setdefault((str(r.get("scenario")), str(r.get("reference") or baseline)), []).append(r)
+    return grouped
 
 
 def text_table(rows: list[dict], baseline: str, columns: int | None = None) -> str:
@@ -98,8 +101,7 @@ def text_table(rows: list[dict], baseline: str, columns: int | None = None) -> s
 
     columns = columns or width()
     out = []
-    for scenario, reference in pairs(rows, baseline):
-        mine = [r for r in rows if (r["scenario"], r.get("reference") or baseline) == (scenario, reference)]
+    for (scenario, reference), mine in by_pair(rows, baseline).items():
         header = ["headline", reference, scenario, "difference\n[90% interval]", "reading\nworlds higher / lower"]
         body = _body(mine, "  ")
         fits = natural_width(header, body) <= columns
@@ -136,9 +138,8 @@ def _body(rows: list[dict], sep: str) -> list[list[str]]:
     for r in rows:
         unit = r["unit"]
         shown = "" if is_share(unit) else f" ({unit})" if sep == "  " else f"\n{unit}"
-        low, high = (fmt(r[k], unit, signed=True).removesuffix(" pts") for k in ("ci90_low", "ci90_high"))
         reading = "noise" if not r["distinguishable"] else r["verdict"].replace(" (rounds", "\n(rounds")
         body.append([f"{r['label']}{shown}", fmt(r["baseline_value"], unit), fmt(r["scenario_value"], unit),
-                     f"{fmt(r['mean_difference'], unit, signed=True)}{sep}[{low}, {high}]",
+                     fmt_difference(r["mean_difference"], r["ci90_low"], r["ci90_high"], unit, sep),
                      f"{reading}{sep}{fmt(r['share_higher'], 'share')} / {fmt(r['share_lower'], 'share')}"])
     return body

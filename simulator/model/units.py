@@ -13,7 +13,8 @@ SHARE_UNITS = frozenset({"share", "share of normal", "share of supply", "share o
                          "share of worlds", "flag"})
 WHOLE_UNITS = frozenset({"troops", "fighters", "people", "casualties", "IQD per USD", "week", "worlds", "attacks",
                          "strikes"})
-PERCENT_UNITS = frozenset({"% of worlds"})  # a share already in percent (a prediction)
+PERCENT = "% of worlds"  # a share of worlds given in percent (a prediction), shown with a % sign
+PERCENT_UNITS = frozenset({PERCENT})
 MISSING = "n/a"
 
 # Chart axes (run figures, comparison overlays, the report, Results.plot and the dashboard, through
@@ -101,10 +102,18 @@ def fmt_tick(value, unit: str = "", step: float = 0.0) -> str:
     return text + "%" if unit in SHARE_UNITS else text
 
 
-def fmt_band(median, p5, p95, unit: str = "") -> str:
-    """'median [p5 to p95]' (an en dash between the ends), or the median alone when the ends read the same."""
+def fmt_band(median, p5, p95, unit: str = "", sep: str = " ") -> str:
+    """'median [p5 to p95]' (an en dash between the ends; `sep` between median and interval, a line break in a
+    narrow column), or the median alone when the ends read the same."""
     mid, lo, hi = fmt(median, unit), fmt(p5, unit), fmt(p95, unit)
-    return mid if lo == hi else f"{mid} [{lo}\u2013{hi}]"
+    return mid if lo == hi else f"{mid}{sep}[{lo}\u2013{hi}]"
+
+
+def fmt_difference(mean, low, high, unit: str = "", sep: str = " ") -> str:
+    """'+mean [low, high]': a signed difference and its interval (whose ends leave out the ' pts' the mean shows);
+    `sep` between the two, a line break in a narrow column."""
+    low, high = (fmt(v, unit, signed=True).removesuffix(" pts") for v in (low, high))
+    return f"{fmt(mean, unit, signed=True)}{sep}[{low}, {high}]"
 
 
 def plural(n: int, noun: str, nouns: str | None = None) -> str:

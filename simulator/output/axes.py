@@ -19,6 +19,7 @@ import numpy as np
 from ..model import units
 
 PAD = 0.05  # share of the span added above and below the data
+STEPS = [1, 2, 2.5, 5, 10]  # tick spacings (times a power of ten) a reader finds round
 EVENT_STYLES = (("0.25", "--"), ("C3", "--"), ("C2", "--"), ("C1", "--"), ("C4", "--"), ("C5", "--"),
                 ("0.25", ":"), ("C3", ":"), ("C2", ":"), ("C1", ":"))
 
@@ -58,8 +59,30 @@ def unit_axis(ax, unit: str, low: float | None = None, high: float | None = None
         data = ax.dataLim
         low, high = (data.y0, data.y1) if np.isfinite([data.y0, data.y1]).all() else (0.0, 1.0)
     ax.set_ylim(*y_range(low, high, unit))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10], integer=units.is_count(unit)))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=STEPS, integer=units.is_count(unit)))
     ax.yaxis.set_major_formatter(unit_formatter(unit))
+
+
+def value_ticks(unit: str, low: float, high: float, nbins: int = 4) -> np.ndarray:
+    """Fixed ticks of a value axis for `unit` showing data from `low` to `high` (a chart whose frame is kept between
+    redraws, as the dashboard's are): `y_range`, the locator of `unit_axis`; the axis ends on the first and last."""
+    from matplotlib.ticker import MaxNLocator
+
+    bottom, top = y_range(float(low), float(high), unit)
+    floor, ceiling = units.limits(unit)  # the axis may run a little past a natural limit, its ticks never do
+    bottom, top = max(bottom, floor) if floor is not None else bottom, min(top, ceiling) if ceiling is not None else top
+    return MaxNLocator(nbins=nbins, steps=STEPS, integer=units.is_count(unit)).tick_values(bottom, top)
+
+
+def value_axis(ax, unit: str, low: float, high: float) -> None:
+    """The value axis on `value_ticks`, labelled by `unit_formatter`, with a little room beyond the end ticks."""
+    from matplotlib.ticker import FixedLocator
+
+    ticks = value_ticks(unit, low, high)
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(unit_formatter(unit))
+    pad = 0.03 * (ticks[-1] - ticks[0])  # a line at the end of the axis (a share at 100%) stays off the frame
+    ax.set_ylim(ticks[0] - pad, ticks[-1] + pad)
 
 
 def unit_formatter(unit: str):

@@ -53,34 +53,6 @@ def move_band(artists: list, x, q) -> None:
     median.set_marker("o" if len(x) == 1 else "None")
 
 
-def value_ticks(unit: str, low: float, high: float, nbins: int = 4) -> np.ndarray:
-    """Ticks of a value axis for `unit` showing data from `low` to `high`: at least the unit's minimum span
-    (units.MIN_SPAN), whole numbers for counts; the axis ends on the first and last."""
-    from matplotlib.ticker import MaxNLocator
-
-    from ..model.units import is_count, limits
-    from .axes import y_range
-
-    bottom, top = y_range(float(low), float(high), unit)
-    floor, ceiling = limits(unit)  # the axis may run a little past a natural limit, its ticks never do
-    bottom, top = max(bottom, floor) if floor is not None else bottom, min(top, ceiling) if ceiling is not None else top
-    return MaxNLocator(nbins=nbins, integer=is_count(unit)).tick_values(bottom, top)
-
-
-def value_axis(ax, unit: str, low: float, high: float) -> None:
-    """The value axis for `unit` showing data from `low` to `high` (see value_ticks), its tick labels formatted
-    for the unit: thousands separators, shares in %, counts as whole numbers; a little room beyond the end ticks."""
-    from matplotlib.ticker import FixedLocator, FuncFormatter
-
-    from ..model.units import fmt, is_count
-
-    ticks = value_ticks(unit, low, high)
-    ax.yaxis.set_major_locator(FixedLocator(ticks))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: fmt(value, "worlds" if is_count(unit) else unit)))
-    pad = 0.03 * (ticks[-1] - ticks[0])  # a line at the end of the axis (a share at 100%) stays off the frame
-    ax.set_ylim(ticks[0] - pad, ticks[-1] + pad)
-
-
 def date_axis(ax) -> None:
     """Ticks every January and July, labelled like 'Jan 24'."""
     import matplotlib.dates as mdates

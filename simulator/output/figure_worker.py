@@ -88,14 +88,14 @@ class BackgroundFigures:
 
     def submit(self, data: dict) -> None:
         """Send each process the run's figure data (from a thread: a busy child must not hold up the parent)."""
-        from .figures import split_data
+        from .figures import split_layout
 
         def send():
             for proc, group in self.procs:
                 if proc.stdin is None:  # it died before the layout arrived
                     continue
                 try:
-                    proc.stdin.write(pickle.dumps((split_data(data, group), str(self.tmp)),
+                    proc.stdin.write(pickle.dumps((split_layout(data, group), str(self.tmp)),
                                                   protocol=pickle.HIGHEST_PROTOCOL))
                 except OSError:  # the child died; finish() reports its exit status and stderr
                     pass

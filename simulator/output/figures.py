@@ -108,9 +108,6 @@ def split_layout(spec: dict, files) -> dict:
     return {**spec, "files": {f: spec["files"][f] for f in files}}
 
 
-split_data = split_layout
-
-
 class Drawing:
     """The figures of a `layout`, drawn in two steps: the empty panels at once (figures, axes, titles, labels, date
     axes: about a sixth of the work), then `finish` adds the data and writes the PNGs. `sim run`'s figure process

@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import UserError
 from ..model.metrics import METRICS
 from ..model.outcomes import OUTCOMES, band, from_series, resolve, share_interval
-from ..model.units import fmt, fmt_band
+from ..model.units import PERCENT, fmt, fmt_band
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,6 @@ class Question:
         return value
 
 
-PERCENT = "% of worlds"  # a share of worlds given in percent (units.fmt shows it as one)
 QUESTIONS = {
     "us_left_iraq": Question("us_left_iraq", "In what share of worlds have US forces left Iraq at the end", 0, 100,
                              "us_troops_iraq", "{} US troops in Iraq"),
@@ -196,10 +195,12 @@ def reveal(model, data: dict) -> list[dict]:
     return rows
 
 
-def verdict(row: dict) -> str:
-    if row["inside_band"]:
+def band_position(predicted: float, p5: float, p95: float) -> str:
+    """Where a prediction falls against the model's 5-95% band: 'inside', 'above' or 'below' (the one reading of
+    `sim run --predictions`, `sim compare`, the report and the dashboard)."""
+    if p5 <= predicted <= p95:
         return "inside"
-    return "above" if row["predicted"] > row["p95"] else "below"
+    return "above" if predicted > p95 else "below"
 
 
 def reveal_text(rows: list[dict], columns: int | None = None, title: str | None = None) -> str:
@@ -212,7 +213,8 @@ def reveal_text(rows: list[dict], columns: int | None = None, title: str | None 
         unit = r["unit"]
         rank = f"\n{r['percentile']:.0f}% of worlds\nat or below" if r.get("percentile") is not None else ""
         body.append([r["name"], OUTCOMES[QUESTIONS[r["outcome"]].outcome].description, fmt(r["predicted"], unit),
-                     fmt_band(r["median"], r["p5"], r["p95"], unit).replace(" [", "\n["), verdict(r) + rank])
+                     fmt_band(r["median"], r["p5"], r["p95"], unit, sep="\n"),
+                     band_position(r["predicted"], r["p5"], r["p95"]) + rank])
     return render(["who", "question", "predicted", "model", "against\nthe band"], body, left=2, columns=columns,
                   label_width=20, gaps=True, title=title or "Predictions against the model (median [5-95% of worlds]; "
                                                             "for a share of worlds, its 90% interval):")

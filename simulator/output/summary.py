@@ -56,11 +56,6 @@ def summary_rows(summary: dict) -> list[dict]:
     return rows
 
 
-def band_at(model, name: str, week: int) -> str:
-    """'median [p5-p95]' of a metric at a week, formatted for its unit."""
-    return fmt_band(*vocabulary.band(model.recorder.series(name)[week]), METRICS[name].unit)
-
-
 UP, DOWN = "\u2191", "\u2193"
 MATERIAL = 0.05  # a median that moved less than 5% of its start is not marked (1,561 against 1,550 is noise)
 EVENT_COLUMNS = 4  # at most this many columns for the scenario's events
@@ -103,9 +98,7 @@ def _cell(values, start, unit: str) -> str:
     moved = (fmt(median, unit) != fmt(s_median, unit) and not s_low <= median <= s_high
              and abs(median - s_median) >= MATERIAL * abs(s_median))
     mark = (UP if median > s_high else DOWN) + " " if moved else ""
-    band = fmt_band(median, p5, p95, unit)
-    text, _, interval = band.partition(" ")
-    return mark + text + (BREAK + interval if interval else "")
+    return mark + fmt_band(median, p5, p95, unit, sep=BREAK)
 
 
 def _furthest(series, first: int, unit: str, calendar, start) -> str:

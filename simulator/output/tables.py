@@ -25,7 +25,7 @@ def render(header: list[str], rows: list[list], title: str | None = None, left: 
     several lines). When the table is wider than `columns` (default: the terminal's), its other columns are split
     into blocks stacked one under the other."""
     columns = columns or width()
-    blocks = _blocks(header, rows, left, columns, label_width, gaps)
+    blocks = _blocks(header, rows, left, columns, label_width)
     out = []
     for i, keep in enumerate(blocks):
         heading = title if i == 0 else (f"{title.rstrip(':')} (continued):" if title else None)
@@ -35,15 +35,15 @@ def render(header: list[str], rows: list[list], title: str | None = None, left: 
     return "\n\n".join(out)
 
 
-def _blocks(header, rows, left, columns, label_width, gaps) -> list[list[int]]:
+def _blocks(header, rows, left, columns, label_width) -> list[list[int]]:
     """Column indices of each block: the label columns, then the other columns in as few blocks as fit in
     `columns`, shared out evenly (three and two rather than four and one)."""
     labels, others = list(range(left)), list(range(left, len(header)))
 
     def fits(block):
         keep = labels + block
-        return _natural([header[k] for k in keep], [[r[k] for k in keep] for r in rows], left, label_width,
-                        gaps) <= columns
+        return natural_width([header[k] for k in keep], [[r[k] for k in keep] for r in rows], left,
+                             label_width) <= columns
 
     for count in range(1, len(others) + 1):
         size = -(-len(others) // count)  # ceiling: the first blocks take one more where they do not divide evenly
@@ -53,14 +53,9 @@ def _blocks(header, rows, left, columns, label_width, gaps) -> list[list[int]]:
     return [labels + others]
 
 
-def natural_width(header: list[str], rows: list[list], left: int = 1, label_width: int | None = None,
-                  gaps: bool = False) -> int:
+def natural_width(header: list[str], rows: list[list], left: int = 1, label_width: int | None = None) -> int:
     """The width the table takes when nothing constrains it: its widest lines, the label columns at most
     `label_width`, and three columns between neighbours (as rich draws it, without drawing it)."""
-    return _natural(header, rows, left, label_width, gaps)
-
-
-def _natural(header, rows, left, label_width, gaps) -> int:
     from rich.cells import cell_len
 
     widths = []

@@ -2,7 +2,7 @@
 
 A chart's frame (axes, ticks, the dashed lines of levers pulled) is drawn once and kept as a bitmap; each week only
 the bands are drawn over a copy of it (matplotlib's blitting). The frame is drawn again only when the value axis
-or the levers change. The value axis follows the unit (see bands.value_axis: a minimum span, whole-number ticks
+or the levers change. The value axis follows the unit (see axes.value_axis: a minimum span, whole-number ticks
 for counts) and only grows during a run, so the frame seldom changes. The x axis spans the whole run, so the fans
 grow from left to right as the class plays.
 
@@ -19,7 +19,8 @@ import threading
 import numpy as np
 
 from ...model.metrics import METRICS
-from ...output.bands import date_axis, draw_band, move_band, value_axis, value_ticks
+from ...output.axes import value_axis, value_ticks
+from ...output.bands import date_axis, draw_band, move_band
 
 FAN_COLOR = "#1f5fa8"
 LEVER_COLOR = "#c0392b"

@@ -9,17 +9,18 @@ import numpy as np
 
 from ...errors import UserError
 from ...model.metrics import LEVERAGE_MATRIX, METRICS
+from ...model.narrative import FACTION_NAMES
 from ...model.outcomes import band, from_series, resolve, share_interval
 from ...model.units import fmt_band
 from ...output.bands import first_week, quantiles
-from ...output.predictions import QUESTIONS
+from ...output.predictions import QUESTIONS, band_position
 from .levers import ACTOR
 
-ACTORS = {"us": "US", "iran": "Iran", "iraq": "Iraq", "kataib_hezbollah": "Kata'ib Hezbollah"}  # names in code
+ACTORS = {"us": "US", "iran": "Iran", "iraq": "Iraq", **FACTION_NAMES}  # names in code -> as the story says them
 
 
 def actor(code: str) -> str:
-    """An actor's name as shown in the event feed: 'us' -> 'US', 'state_aligned' -> 'State aligned'."""
+    """An actor's name as shown in the event feed: 'us' -> 'US', 'state_aligned' -> 'State-aligned PMU factions'."""
     return ACTORS.get(code, code.replace("_", " ").capitalize())
 
 
@@ -119,8 +120,4 @@ def read_guesses(typed: dict[str, str]) -> tuple[dict[str, float | None], dict[s
 def verdict(prediction: float | None, answer: Answer | None) -> str:
     if prediction is None or answer is None:
         return ""
-    if prediction < answer.p5:
-        return "below the band"
-    if prediction > answer.p95:
-        return "above the band"
-    return "inside the band"
+    return f"{band_position(prediction, answer.p5, answer.p95)} the band"

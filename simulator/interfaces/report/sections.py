@@ -10,9 +10,11 @@ import datetime as dt
 import numpy as np
 
 from ...comparison.folder import ComparisonFolder
+from ...comparison.statistics import by_pair
 from ...model.metrics import KEY_METRICS, LEVERAGE_MATRIX, LEVERAGE_METRICS, METRICS
 from ...model.outcomes import OUTCOMES
 from ...model.units import fmt, fmt_band
+from ...output.predictions import band_position
 from ...output.run_folder import RunFolder
 from .cells import BR, bar, code, figure, note, nowrap, strong, table
 
@@ -319,13 +321,11 @@ def _comparison_headlines(comp: ComparisonFolder) -> dict:
     rows_all = [r for r in comp.data.get("rows") or [] if isinstance(r, dict)]
     worlds = comp.data.get("worlds") or comp.runs[comp.baseline].manifest.get("worlds")
     scenarios = []
-    pairs = list(dict.fromkeys((str(r.get("scenario")), str(r.get("reference") or comp.baseline)) for r in rows_all))
+    pairs = by_pair(rows_all, comp.baseline)
     for scenario in comp.scenarios:  # a scenario without rows still gets its heading
         if not any(s == scenario for s, _ in pairs):
-            pairs.append((scenario, comp.baseline))
-    for scenario, reference in pairs:
-        rows = [r for r in rows_all if (r.get("scenario"), r.get("reference") or comp.baseline) == (scenario,
-                                                                                                   reference)]
+            pairs[(scenario, comp.baseline)] = []
+    for (scenario, reference), rows in pairs.items():
         body = [[[_row_label(r), BR, note(_row_unit(r))], fmt(r.get("baseline_value"), _row_unit(r)),
                  fmt(r.get("scenario_value"), _row_unit(r)), _difference(r),
                  f"{fmt(r.get('share_higher'), SHARE)} / {fmt(r.get('share_lower'), SHARE)}", _reading(r)]
@@ -550,13 +550,8 @@ def predictions(data: dict, result) -> dict:
         for r in reveal:
             unit = str(r.get("unit", ""))
             predicted = r.get("predicted")
-            if r.get("inside_band"):
-                where = "inside"
-            elif isinstance(predicted, (int, float)) and isinstance(r.get("p95"), (int, float)) and \
-                    predicted > r["p95"]:
-                where = "above"
-            else:
-                where = "below"
+            numbers = all(isinstance(r.get(k), (int, float)) for k in ("predicted", "p5", "p95"))
+            where = band_position(predicted, r["p5"], r["p95"]) if numbers else "?"
             pct = r.get("percentile")
             rows.append([r.get("name", "?"), r.get("label") or r.get("outcome", "?"),
                          *([str(r.get("scenario", "?"))] if by_scenario else []), unit, fmt(predicted, unit),
