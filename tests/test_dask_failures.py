@@ -54,6 +54,14 @@ def wait_for(condition, seconds: float, what: str):
     raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
+def _address(file) -> str | None:
+    """The scheduler's address from its scheduler file, or None while the file is missing or half written."""
+    try:
+        return json.loads(file.read_text())["address"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 @pytest.fixture
 def cluster(tmp_path):
     """(address, start_worker): a scheduler subprocess; workers are started on request. Everything is killed after."""
@@ -61,8 +69,8 @@ def cluster(tmp_path):
     file = tmp_path / "scheduler.json"
     procs.append(start(DASK, "scheduler", "--scheduler-file", file, "--host", "127.0.0.1", "--port", 0,
                        "--no-dashboard", cwd=tmp_path))
-    wait_for(file.exists, 20, "the scheduler")
-    address = json.loads(file.read_text())["address"]
+    wait_for(lambda: _address(file), 20, "the scheduler")  # Dask writes the file in more than one step
+    address = _address(file)
 
     def start_worker():
         procs.append(start(DASK, "worker", address, "--nthreads", 1, "--no-nanny", "--no-dashboard", cwd=tmp_path))
