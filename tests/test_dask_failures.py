@@ -100,7 +100,9 @@ def stopped(proc: subprocess.Popen, seconds: float) -> str:
         stdout, stderr = proc.communicate(timeout=seconds)
     except subprocess.TimeoutExpired:
         kill(proc)
-        raise AssertionError(f"`sim sweep` still running {seconds} s after the cluster failed") from None
+        stdout, stderr = proc.communicate()
+        raise AssertionError(f"`sim sweep` still running {seconds} s after the cluster failed; it had printed:\n"
+                             f"{stdout}\n{stderr}") from None
     assert proc.returncode == 1, f"exit {proc.returncode}\n{stdout}\n{stderr}"
     assert "Traceback" not in stdout + stderr, stderr
     return stderr
@@ -139,6 +141,26 @@ def test_losing_the_scheduler_stops_the_sweep(tmp_path, cluster):
     message = stopped(proc, CONNECT_SECONDS + 10)
     assert f"the connection to the Dask scheduler {address} was lost" in message
     assert "finished chunks are saved" in message and f"--resume --scheduler {address}" in message
+
+
+def test_a_finished_result_lost_with_its_worker_is_run_again_not_waited_for(cluster):
+    """The race behind a sweep that once never stopped: a chunk finishes, its worker dies before the result is fetched.
+    Fetching it must give up (Dask then runs it again on the next worker), not wait for a worker that is gone."""
+    from dask.distributed import Client, wait
+
+    from simulator.sweeps.executors import _LOST, _fetch
+
+    _, address, start_worker = cluster
+    worker = start_worker()
+    with Client(address, timeout=CONNECT_SECONDS) as client:
+        future = client.submit(sum, [1, 2], pure=False)
+        future.result(timeout=20)
+        kill(worker)
+        started = time.monotonic()
+        assert _fetch(future) is _LOST and time.monotonic() - started < 5, "the lost result was waited for"
+        start_worker()
+        wait(future, timeout=20)
+        assert _fetch(future) == 3, "the lost chunk was not run again on the new worker"
 
 
 def test_a_scheduler_without_workers_is_given_up_after_the_worker_timeout(tmp_path, cluster):

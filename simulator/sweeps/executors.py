@@ -103,13 +103,14 @@ def _client(target):
 @contextlib.contextmanager
 def _quiet_dask_logs():
     """Silence Dask's own log lines (tracebacks of a lost connection among them) while it runs chunks: when the
-    cluster fails, our message says what happened and what to do. Its loggers set their own levels, so each one."""
+    cluster fails, our message says what happened and what to do. Its loggers set their own levels, so each one;
+    and asyncio's, which reports the tasks Dask leaves behind when a fetch from a dead worker is given up."""
     import logging
 
     import distributed  # noqa: F401 (creates its loggers)
 
-    loggers = [logging.getLogger(name) for name in ["distributed", *logging.root.manager.loggerDict]
-               if name == "distributed" or name.startswith("distributed.")]
+    loggers = [logging.getLogger(name) for name in ["distributed", "asyncio", *logging.root.manager.loggerDict]
+               if name in ("distributed", "asyncio") or name.startswith("distributed.")]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.CRITICAL)
@@ -146,7 +147,29 @@ def _run_on(client, tasks, done, worker_timeout: float, where: str) -> None:
         for future in finished:
             if future.status == "cancelled":
                 raise ClusterLost(f"the connection to the Dask scheduler {where} was lost")
-            _report(running.pop(future), future.result, done)
+            if future.status == "error":
+                _report(running.pop(future), future.result, done)
+            elif (value := _fetch(future)) is not _LOST:
+                done(running.pop(future), value, None, None)
+
+
+_LOST = object()
+
+
+def _fetch(future):
+    """A finished chunk's result, or _LOST when the worker holding it, or the scheduler, went away before it arrived:
+    the loop above then checks the cluster again (and Dask runs the chunk again on a worker), where waiting for the
+    result would wait for ever. Each attempt waits twice as long as the one before, so a large result on a slow
+    network still arrives."""
+    seconds = POLL_SECONDS
+    while future.status == "finished":
+        try:
+            return future.result(timeout=seconds)
+        except TimeoutError:
+            seconds *= 2
+        except OSError:  # Dask's CommClosedError: the connection it was fetching on closed
+            return _LOST
+    return _LOST
 
 
 def _workers(client) -> int:
