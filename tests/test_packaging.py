@@ -61,6 +61,9 @@ def test_wheel_carries_the_shipped_data(installed):
     _, wheel, _ = installed
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {"simulator/py.typed", "simulator/_shipped/configs/parameters.yaml",
+                "simulator/interfaces/dashboard/fan_chart.vue",  # the dashboard's charts, drawn by the browser
+                *(f"simulator/interfaces/report/templates/{p.name}"
+                  for p in (ROOT / "simulator" / "interfaces" / "report" / "templates").glob("*.j2")),
                 f"simulator/_shipped/scenarios/{NESTED}.yaml",
                 *(f"simulator/_shipped/scenarios/{p.relative_to(ROOT / 'scenarios').as_posix()}"
                   for p in (ROOT / "scenarios").rglob("*.yaml")),

@@ -74,15 +74,11 @@ def value_ticks(unit: str, low: float, high: float, nbins: int = 4) -> np.ndarra
     return MaxNLocator(nbins=nbins, steps=STEPS, integer=units.is_count(unit)).tick_values(bottom, top)
 
 
-def value_axis(ax, unit: str, low: float, high: float) -> None:
-    """The value axis on `value_ticks`, labelled by `unit_formatter`, with a little room beyond the end ticks."""
-    from matplotlib.ticker import FixedLocator
-
-    ticks = value_ticks(unit, low, high)
-    ax.yaxis.set_major_locator(FixedLocator(ticks))
-    ax.yaxis.set_major_formatter(unit_formatter(unit))
-    pad = 0.03 * (ticks[-1] - ticks[0])  # a line at the end of the axis (a share at 100%) stays off the frame
-    ax.set_ylim(ticks[0] - pad, ticks[-1] + pad)
+def value_limits(ticks) -> tuple[float, float]:
+    """The ends of a value axis on `ticks`: a little room beyond the end ticks, so a line at the end of the axis (a
+    share at 100%) stays off the frame."""
+    pad = 0.03 * (ticks[-1] - ticks[0])
+    return float(ticks[0] - pad), float(ticks[-1] + pad)
 
 
 def unit_formatter(unit: str):

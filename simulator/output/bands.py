@@ -1,7 +1,8 @@
 """The one band-chart drawer: a metric over time as its median over worlds with the bands around it.
 
-Run figures, comparison overlays, the HTML report, `Results.plot` and the dashboard all draw through `draw_band`,
-so every chart of the project reads the same way: a solid median, 25-75% of worlds darker, 5-95% lighter.
+Run figures, comparison overlays, the HTML report and `Results.plot` all draw through `draw_band`, and the dashboard's
+browser-drawn charts copy its look, so every chart of the project reads the same way: a solid median, 25-75% of
+worlds darker, 5-95% lighter.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+OUTER_ALPHA, INNER_ALPHA = 0.15, 0.3  # opacity of the 5-95% band and of the 25-75% band drawn over it
 LINE_STYLES = ("-", "--", "-.", ":")
 OVERLAY_FILL = 0.06  # light enough that three overlapping bands still read as three, not as one muddy colour
 
@@ -33,8 +35,8 @@ def draw_band(ax, x, q, color: str = "C0", label: str | None = None, index: int 
     q5, q25, q50, q75, q95 = q
     marker = "o" if len(x) == 1 else None
     if label is None:
-        return [ax.fill_between(x, q5, q95, color=color, alpha=0.15, linewidth=0, label="5-95% of worlds"),
-                ax.fill_between(x, q25, q75, color=color, alpha=0.3, linewidth=0, label="25-75%"),
+        return [ax.fill_between(x, q5, q95, color=color, alpha=OUTER_ALPHA, linewidth=0, label="5-95% of worlds"),
+                ax.fill_between(x, q25, q75, color=color, alpha=INNER_ALPHA, linewidth=0, label="25-75%"),
                 *ax.plot(x, q50, color=color, linewidth=1.8, label="median", marker=marker)]
     style = LINE_STYLES[index % len(LINE_STYLES)]
     artists = [ax.fill_between(x, q5, q95, color=color, alpha=OVERLAY_FILL, linewidth=0)]
@@ -44,17 +46,8 @@ def draw_band(ax, x, q, color: str = "C0", label: str | None = None, index: int 
                              label=f"{label} (median; thin: 5-95%)", marker=marker, zorder=3 + index)
 
 
-def move_band(artists: list, x, q) -> None:
-    """Give the artists of a one-scenario draw_band new data (much faster than drawing them again)."""
-    outer, inner, median = artists
-    for band, (low, high) in ((outer, (q[0], q[4])), (inner, (q[1], q[3]))):
-        band.set_verts([np.column_stack([np.concatenate([x, x[::-1]]), np.concatenate([low, high[::-1]])])])
-    median.set_data(x, q[2])
-    median.set_marker("o" if len(x) == 1 else "None")
-
-
 def date_axis(ax) -> None:
-    """Ticks every January and July, labelled like 'Jan 24'."""
+    """Ticks every January and July, labelled like 'Jan 24' (as the dashboard's charts: charts.date_ticks)."""
     import matplotlib.dates as mdates
 
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))

@@ -80,6 +80,7 @@ CSS = """
   box-shadow: 0 1px 3px rgba(0, 0, 0, 0.25); }
 .dash-chart-title { font-size: 19px; font-weight: bold; line-height: 1.2; }
 .dash-chart-now { font-size: 15px; color: #333; }
+.dash-chart-image { display: block; width: 100%; }
 .dash-table { border-collapse: collapse; width: 100%; font-size: 15px; }
 .dash-table th, .dash-table td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; }
 .dash-table th { background: #f3f5f8; }
@@ -102,11 +103,12 @@ CSS = """
 
 
 def warm_up() -> None:
-    """Draw every chart once for a run with the sliders at their defaults, so that the first page is quick."""
+    """Work out every chart once for a run with the sliders at their defaults (the first one imports what the axes
+    need), so that the first page is quick."""
     model = ClassroomModel(**default_setup())
-    dates = charts.run_dates(model)
+    x_ticks = charts.date_ticks(model.calendar, model.weeks)
     for name in KEY_METRICS + LEVERAGE_METRICS:
-        charts.chart(name).image(dates, *stats.fan(model, name))
+        charts.spec(name, *stats.fan(model, name), model.weeks, x_ticks)
 
 
 @solara.component

@@ -17,6 +17,7 @@ import solara
 from ...errors import UserError
 from ...model.metrics import METRICS
 from ...model.units import fmt, fmt_band
+from ...output.bands import INNER_ALPHA, OUTER_ALPHA
 from . import charts, levers, stats
 from .model import ClassroomModel
 
@@ -160,35 +161,37 @@ def Levers(model, can_pull: bool):
 
 
 # ------------------------------------------------------------------------------------------------------ charts
+BOTH_BANDS = 1 - (1 - OUTER_ALPHA) * (1 - INNER_ALPHA)  # the 25-75% band is drawn over the 5-95% band
 LEGEND = (
     f"<span class='dash-key' style='background:{charts.FAN_COLOR}'></span> median of the worlds "
-    f"<span class='dash-key' style='background:{charts.FAN_COLOR};opacity:0.45'></span> 25-75% of worlds "
-    f"<span class='dash-key' style='background:{charts.FAN_COLOR};opacity:0.18'></span> 5-95% of worlds "
+    f"<span class='dash-key' style='background:{charts.FAN_COLOR};opacity:{BOTH_BANDS:.2f}'></span> 25-75% of worlds "
+    f"<span class='dash-key' style='background:{charts.FAN_COLOR};opacity:{OUTER_ALPHA}'></span> 5-95% of worlds "
     f"<span class='dash-key dash-key-lever' style='border-color:{charts.LEVER_COLOR}'></span> a lever pulled")
 
 
+@solara.component_vue("fan_chart.vue", vuetify=False)
+def FanChart(spec: dict, name: str, title: str, now: str):
+    """One metric's fan chart with its name and value now, drawn by the browser (fan_chart.vue) from `spec`."""
+
+
 @solara.component
-def Chart(model, name: str, dates, lever_weeks: tuple, redraw: int):
+def Chart(model, name: str, x_ticks: list, lever_weeks: tuple, redraw: int):
     """One metric's fan chart, its name and unit in large type, and its value now."""
-    chart = charts.chart(name)
     weeks, q = stats.fan(model, name)
-    metric = METRICS[name]
-    with solara.Div(classes=["dash-chart", f"dash-chart-{name}"]):  # a plain box: lighter than a Card
-        now = f"{metric.unit} · week {int(weeks[-1])}: {fmt_band(q[2, -1], q[0, -1], q[4, -1], metric.unit)}"
-        solara.HTML(tag="div", unsafe_innerHTML=f"<div class='dash-chart-title'>{html.escape(metric.description)}"
-                                                f"</div><div class='dash-chart-now'>{html.escape(now)}</div>")
-        solara.Image(chart.image(dates, weeks, q, lever_weeks), format="jpeg", width="100%",
-                     classes=["dash-chart-image"])
+    unit = METRICS[name].unit
+    now = f"{unit} · week {int(weeks[-1])}: {fmt_band(q[2, -1], q[0, -1], q[4, -1], unit)}"
+    FanChart(spec=charts.spec(name, weeks, q, model.weeks, x_ticks, lever_weeks), name=name,
+             title=METRICS[name].description, now=now)
 
 
 @solara.component
 def Charts(model, names: list[str], title: str, lever_weeks: tuple, redraw: int):
-    dates = solara.use_memo(lambda: charts.run_dates(model), [id(model)])
+    x_ticks = solara.use_memo(lambda: charts.date_ticks(model.calendar, model.weeks), [id(model)])
     solara.HTML(tag="h2", classes=["dash-section"], unsafe_innerHTML=html.escape(title))
     solara.HTML(tag="div", classes=["dash-legend"], unsafe_innerHTML=LEGEND)
     with solara.Div(classes=["dash-chart-grid"]):
         for name in names:
-            Chart(model, name, dates, lever_weeks, redraw).key(name)
+            Chart(model, name, x_ticks, lever_weeks, redraw).key(name)
 
 
 @solara.component
