@@ -344,12 +344,16 @@ def check(tmp_path: Path, case: Case, result) -> None:
 
 
 # ------------------------------------------------------------------------------------------------- tests
+SLACK = 5  # CI's two cores are shared with other sessions: a refusal once took 2.1 s of a 2 s bound at load 7
+
+
 def timed(case: Case, run):
-    """`run()`, failing the test if it takes longer than the case allows (hostile input must be refused early)."""
+    """`run()`, failing the test if it takes longer than SLACK times what the case allows: hostile input must be
+    refused early, and what this catches (an expansion or a recursion that runs away) takes minutes, not seconds."""
     start = time.perf_counter()
     result = run()
     elapsed = time.perf_counter() - start
-    assert elapsed < case.seconds, f"took {elapsed:.2f} s, expected under {case.seconds} s"
+    assert elapsed < SLACK * case.seconds, f"took {elapsed:.2f} s, expected about {case.seconds} s at most"
     return result
 
 

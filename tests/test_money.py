@@ -37,6 +37,17 @@ def test_no_dollar_access_means_no_new_payments_into_the_restricted_accounts():
     assert median(drawn, "iran_escrow_balance") < 0.7 * median(drawn, "iran_escrow_balance", 0)
 
 
+def test_a_small_backlog_fades_out_instead_of_stopping_on_one_day():
+    """The 1bn USD Iraq owes Iran at the start is paid off gradually: Iran's revenue from Iraq eases from 17 to 15bn
+    USD a year over months, where a fixed pace of paydown dropped it by 2bn in one week (27) of every world."""
+    m = run(weeks=WEEKS)
+    revenue = np.median(series(m, "iran_revenue_from_iraq"), axis=1)
+    arrears = np.median(series(m, "iran_arrears"), axis=1)
+    assert np.all(np.diff(arrears) <= 1e-6) and arrears[-1] < 0.2 * arrears[0], f"arrears {arrears[::8]}"
+    assert revenue[0] - revenue[-1] > 1.0, f"paying off the backlog should lower the revenue: {revenue[::8]}"
+    assert np.max(np.abs(np.diff(revenue))) < 0.25, f"the revenue jumped within a week: {np.diff(revenue).round(2)}"
+
+
 def test_oil_at_the_bottom_of_its_range_strains_salaries_once_reserves_run_down():
     """$30 oil brings in about a third of what Iraq spends in dollars: reserves cover the gap until they reach the
     floor, then the central bank rations sales and salaries fall. The test says how long reserves last."""

@@ -88,8 +88,9 @@ def settle(model) -> None:
         payable = us.waivers[kind] * transfers
         paid = paid + bill * payable
         iran.arrears = iran.arrears + bill * (1.0 - payable)
-    paydown = np.minimum(iran.arrears, compliance * p.iran_arrears_paydown_busd_per_year / WEEKS_PER_YEAR
-                         * us.waivers["gas"] * transfers)
+    capacity = np.minimum(p.iran_arrears_paydown_share_per_year * iran.arrears,  # a tranche scales with the backlog
+                          p.iran_arrears_paydown_busd_per_year)  # up to what the budget allows
+    paydown = np.minimum(iran.arrears, compliance * capacity / WEEKS_PER_YEAR * us.waivers["gas"] * transfers)
     iran.arrears = iran.arrears - paydown
     paid = paid + paydown
     drawn = iran.escrow * us.escrow_access * p.iran_escrow_draw_per_year / WEEKS_PER_YEAR
