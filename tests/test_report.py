@@ -336,6 +336,9 @@ def make_comparison(folders, tmp_path) -> Path:
         {**common, "key": "peak_parallel_rate", "label": "Peak parallel exchange rate", "unit": "IQD per USD",
          "baseline_value": 1689.0, "scenario_value": 1831.0, "mean_difference": 142.0, "ci90_low": 120.0,
          "ci90_high": 164.0, "distinguishable": True, "better": "lower", "verdict": "higher (worse)"},
+        {**common, "key": "final_pmu_fighters", "label": "PMU fighters at the end", "unit": "fighters",
+         "baseline_value": 247985.0, "scenario_value": 247985.3, "mean_difference": 0.3, "ci90_low": 0.1,
+         "ci90_high": 0.4, "distinguishable": True, "better": None, "verdict": "too small to show (rounds to zero)"},
     ]
     (out / "comparison.json").write_text(json.dumps({"baseline": "withdrawal", "scenarios": ["lowpower"],
                                                      "seed": 20240115, "worlds": 60, "weeks": 104, "rows": rows}))
@@ -353,13 +356,16 @@ def test_comparison_report(folders, tmp_path):
     assert section(page, "levers").count("US announces a withdrawal from Iraq over six months") == 2
     outcomes = section(page, "outcomes")
     assert "paired" in outcomes
+    # the readings are the verdicts `sim compare` prints (one vocabulary), a difference that rounds to zero included
     assert re.search(r"Attacks on US forces, mean per week attacks per week 1\.0 0\.9 -0\.07 "
-                     r"\[-0\.21, \+0\.07\] 30% / 45% not distinguishable from zero", outcomes), outcomes
+                     r"\[-0\.21, \+0\.07\] 30% / 45% indistinguishable from zero \(noise\)", outcomes), outcomes
     assert "Dollar access fell below 90% of its starting level share of worlds 83% 95% +12.0 pts " \
-           "[+5.0 pts, +19.0 pts]" in outcomes
-    assert "Peak parallel exchange rate IQD per USD 1,689 1,831 +142 [+120, +164] 30% / 45% higher than " \
-           "the baseline: worse" in outcomes
-    assert "2 of 3 headlines differ" in outcomes
+           "[+5.0 pts, +19.0 pts] 30% / 45% higher" in outcomes
+    assert "Peak parallel exchange rate IQD per USD 1,689 1,831 +142 [+120, +164] 30% / 45% higher (worse)" \
+           in outcomes
+    assert "PMU fighters at the end fighters 247,985 247,985 0 [0, 0] 30% / 45% too small to show (rounds to zero)" \
+           in outcomes, outcomes
+    assert "3 of 4 headlines differ" in outcomes
     # outcomes side by side: each scenario's share of worlds with its 90% interval, values with their band
     for name in ("withdrawal", "lowpower"):
         left = json.loads((folder / "runs" / name / "summary.json").read_text())["outcomes"]["us_left_iraq"]

@@ -10,7 +10,7 @@ import datetime as dt
 import numpy as np
 
 from ...comparison.folder import ComparisonFolder
-from ...comparison.statistics import by_pair
+from ...comparison.statistics import by_pair, verdict
 from ...model.metrics import KEY_METRICS, LEVERAGE_MATRIX, LEVERAGE_METRICS, METRICS
 from ...model.outcomes import OUTCOMES
 from ...model.units import fmt, fmt_band
@@ -308,13 +308,12 @@ def _difference(r: dict) -> list:
 
 
 def _reading(r: dict) -> list:
-    if not r.get("distinguishable"):
-        return [{"kind": "verdict-same", "text": "not distinguishable from zero (the 90% interval includes 0)"}]
-    direction = "higher" if float(r.get("mean_difference") or 0) > 0 else "lower"
-    text = f"{direction} than {r.get('reference') or 'the baseline'}"
-    if r.get("better") in ("higher", "lower"):
-        text += ": better" if direction == r["better"] else ": worse"
-    return [{"kind": "verdict-diff", "text": text}]
+    """The verdict `sim compare` prints (statistics.verdict), worked out again from the row's numbers, so a
+    hand-edited or older comparison.json cannot make the two disagree."""
+    stats = {"distinguishable": bool(r.get("distinguishable")), "mean_difference": float(r.get("mean_difference") or 0)}
+    text = verdict(stats, r.get("better") if r.get("better") in ("higher", "lower") else None, _row_unit(r))
+    shown = stats["distinguishable"] and not text.startswith("too small")
+    return [{"kind": "verdict-diff" if shown else "verdict-same", "text": text}]
 
 
 def _comparison_headlines(comp: ComparisonFolder) -> dict:
