@@ -72,11 +72,16 @@ def compare(baseline_model, scenario_model, scenario_name: str, reference_name: 
     return rows
 
 
+NOISE = "indistinguishable from zero (noise)"
+TOO_SMALL = "too small to show (rounds to zero)"
+
+
 def verdict(stats: dict, better: str | None, unit: str = "") -> str:
+    """'higher' or 'lower' (with 'better' or 'worse' where one direction is plainly better), NOISE, or TOO_SMALL."""
     if not stats["distinguishable"]:
-        return "indistinguishable from zero (noise)"
+        return NOISE
     if unit and fmt(stats["mean_difference"], unit, signed=True).strip("+-0.,pts ") == "":
-        return "too small to show (rounds to zero)"
+        return TOO_SMALL
     direction = "higher" if stats["mean_difference"] > 0 else "lower"
     if better is None:
         return direction

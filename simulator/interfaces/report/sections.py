@@ -10,7 +10,7 @@ import datetime as dt
 import numpy as np
 
 from ...comparison.folder import ComparisonFolder
-from ...comparison.statistics import by_pair, verdict
+from ...comparison.statistics import NOISE, TOO_SMALL, by_pair, verdict
 from ...model.metrics import KEY_METRICS, LEVERAGE_MATRIX, LEVERAGE_METRICS, METRICS
 from ...model.outcomes import OUTCOMES
 from ...model.units import fmt, fmt_band
@@ -312,8 +312,7 @@ def _reading(r: dict) -> list:
     hand-edited or older comparison.json cannot make the two disagree."""
     stats = {"distinguishable": bool(r.get("distinguishable")), "mean_difference": float(r.get("mean_difference") or 0)}
     text = verdict(stats, r.get("better") if r.get("better") in ("higher", "lower") else None, _row_unit(r))
-    shown = stats["distinguishable"] and not text.startswith("too small")
-    return [{"kind": "verdict-diff" if shown else "verdict-same", "text": text}]
+    return [{"kind": "verdict-same" if text in (NOISE, TOO_SMALL) else "verdict-diff", "text": text}]
 
 
 def _comparison_headlines(comp: ComparisonFolder) -> dict:
