@@ -4,6 +4,8 @@ two different sweeps is refused, naming the keys (the rule is in simulator/sweep
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -97,3 +99,24 @@ def test_any_change_is_accepted_while_no_chunk_has_finished(tmp_path):
 def test_a_new_description_is_accepted_and_named(tmp_path, failed):
     result = sweep(tmp_path / "sweep.yaml", FIXED + "description: lag fixed\n", failed, "--resume")
     assert result.exit_code == 0 and "description ('' -> 'lag fixed')" in result.output, result.output
+
+
+def test_a_second_sweep_on_a_folder_in_use_is_refused_and_the_lock_goes_with_its_process(tmp_path, failed):
+    """A --resume while another `sim sweep` still writes the folder would rewrite the design under it and mix the
+    chunks of both: refused, exit 2, nothing changed. A killed sweep leaves no stale lock."""
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from simulator.sweeps.folder import "
+                               "SweepFolder; held = SweepFolder(sys.argv[1]).lock(); print('locked', flush=True); "
+                               "time.sleep(120)", str(failed)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        before = {p: p.read_bytes() for p in failed.rglob("*") if p.is_file()}
+        result = sweep(tmp_path / "sweep.yaml", FIXED, failed, "--resume")
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        assert f"another `sim sweep` (process {holder.pid}) is writing this folder" in result.output, result.output
+        assert "nothing was changed" in result.output
+        assert {p: p.read_bytes() for p in failed.rglob("*") if p.is_file()} == before, "the folder was changed"
+    finally:
+        holder.kill()
+        holder.wait()
+    result = sweep(tmp_path / "sweep.yaml", FIXED, failed, "--resume")
+    assert result.exit_code == 0 and "1 chunks run, 1 already finished" in result.output, result.output

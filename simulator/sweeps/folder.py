@@ -6,6 +6,7 @@
       chunks/chunk-NNNNNN.parquet      per-world outcomes of one contiguous range of world ids
       timeseries/chunk-NNNNNN.parquet  the weekly series kept on request
       failures/chunk-NNNNNN.json       the error of a chunk that failed
+      .lock                            held by the `sim sweep` writing the folder (see SweepFolder.lock)
 
 A file appears under its final name only once complete (written beside it, then renamed), so a sweep killed at any
 moment leaves finished chunks intact and never a half file; `--resume` runs only the chunks that are missing.
@@ -59,11 +60,49 @@ class SweepFolder:
     def chunk_file(self, index: int) -> Path:
         return self.chunks / f"{CHUNK.format(index=index)}.parquet"
 
-    def create(self, manifest: dict, design) -> None:
+    def lock(self):
+        """An open file holding an exclusive lock on the folder until it is closed or this process ends (the
+        operating system drops it then, so a killed sweep leaves no stale lock). A second `sim sweep` on the same
+        folder (a --resume while the first still runs) is refused: it would rewrite the design under the first and
+        mix chunks of both. Where the platform has no file locks, nothing is locked."""
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks through fcntl
+            return open(os.devnull, "w")
+        try:
+            handle = open(self.path / ".lock", "a+")
+        except OSError as err:
+            raise UserError(f"--out {self.path}: this folder cannot be written ({err.strerror or err}). Expected a "
+                            f"folder this user can write, since a sweep saves its chunks there; nothing was "
+                            f"changed.") from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise UserError(f"--out {self.path}: another `sim sweep` (process {holder}) is writing this folder. "
+                            f"Expected one sweep per folder: wait for it to finish, or stop it and run this again "
+                            f"with --resume; nothing was changed.") from None
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        return handle
+
+    def create(self, manifest: dict, design):
+        """Make the folder (refused if it exists: two new sweeps on one --out cannot both start), lock it and
+        write the manifest and design; returns the lock (see lock)."""
+        try:
+            self.path.mkdir(parents=True)
+        except FileExistsError:
+            raise UserError(f"--out {self.path}: this folder already exists. Expected a new folder, or --resume "
+                            f"to finish the sweep that was started there; nothing was overwritten.") from None
+        held = self.lock()
         for folder in (self.chunks, self.failures):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir()
         self.write_design(design)
         self.write_manifest(manifest)
+        return held
 
     def write_design(self, design) -> None:
         _atomic_write(self.path / "design.parquet", lambda p: design.to_parquet(p, index=False))

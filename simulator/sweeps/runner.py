@@ -53,7 +53,8 @@ def manifest_for(spec, chunk_worlds: int) -> dict:
 
 
 def prepare(spec, out, resume: bool, chunk_worlds: int | None):
-    """The folder, manifest and design of a new or resumed sweep, and a notice ('' or the changes a resume accepted)."""
+    """The folder, manifest and design of a new or resumed sweep, a notice ('' or the changes a resume accepted),
+    and the folder's lock, to be closed when the sweep ends (SweepFolder.lock)."""
     import json
 
     from ..files import check_writable
@@ -65,17 +66,21 @@ def prepare(spec, out, resume: bool, chunk_worlds: int | None):
         if existing is None:
             raise UserError(f"--resume {folder.path}: no sweep was started there (no manifest.json). Expected the "
                             f"folder of an interrupted sweep; drop --resume to start a new one.")
-        if chunk_worlds is None:  # the folder's chunking, unless --chunk-worlds asks for another
-            manifest["chunk_worlds"] = existing["chunk_worlds"]
-            manifest["chunks"] = -(-manifest["worlds"] // manifest["chunk_worlds"])
-        notice = _accept_changes(spec, folder, existing, manifest)
-        return folder, (manifest if notice else existing), notice
+        held = folder.lock()
+        try:
+            if chunk_worlds is None:  # the folder's chunking, unless --chunk-worlds asks for another
+                manifest["chunk_worlds"] = existing["chunk_worlds"]
+                manifest["chunks"] = -(-manifest["worlds"] // manifest["chunk_worlds"])
+            notice = _accept_changes(spec, folder, existing, manifest)
+        except BaseException:
+            held.close()
+            raise
+        return folder, (manifest if notice else existing), notice, held
     if folder.path.exists():
         raise UserError(f"--out {folder.path}: this folder already exists. Expected a new folder, or --resume "
                         f"to finish the sweep that was started there; nothing was overwritten.")
     check_writable(folder.path)
-    folder.create(manifest, _design_frame(spec))
-    return folder, manifest, ""
+    return folder, manifest, "", folder.create(manifest, _design_frame(spec))
 
 
 def _design_frame(spec):
@@ -186,9 +191,15 @@ def run_sweep(spec, out, workers: int | None = None, scheduler: str | None = Non
 
 
 def _run(spec, out, workers, client, local_cluster, resume, chunk_worlds, progress, on_notice, worker_timeout):
+    folder, manifest, notice, held = prepare(spec, out, resume, chunk_worlds)
+    with held:
+        return _run_chunks(spec, folder, manifest, notice, workers, client, local_cluster, progress, on_notice,
+                           worker_timeout)
+
+
+def _run_chunks(spec, folder, manifest, notice, workers, client, local_cluster, progress, on_notice, worker_timeout):
     from . import executors
 
-    folder, manifest, notice = prepare(spec, out, resume, chunk_worlds)
     if notice and on_notice is not None:
         on_notice(notice)
     tasks = plan(spec, folder, manifest)
