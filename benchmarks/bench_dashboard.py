@@ -101,11 +101,15 @@ def in_chromium(weeks: int) -> tuple[float, list[float]]:
                               stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
+        deadline = time.monotonic() + 90
         while True:
             try:
                 urllib.request.urlopen(url, timeout=5).close()
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"the dashboard server did not answer at {url} (exit status {server.poll()})") \
+                        from None
                 time.sleep(0.2)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)

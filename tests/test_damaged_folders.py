@@ -113,6 +113,16 @@ def test_report_on_a_comparison_naming_impossible_runs(made, tmp_path, scenarios
     refused(sim("report", comparison), "comparison.json", "damaged")
 
 
+@pytest.mark.parametrize("value", ["abc", True, [1]])
+def test_report_on_a_comparison_with_a_headline_number_that_is_not_a_number(made, tmp_path, value):
+    comparison = copy(made, "comparison", tmp_path)
+    data = json.loads((comparison / "comparison.json").read_text())
+    data["rows"][2]["mean_difference"] = value
+    (comparison / "comparison.json").write_text(json.dumps(data))
+    refused(sim("report", comparison), "comparison.json", "damaged", "rows[2].mean_difference",
+            "expected a number")
+
+
 # ------------------------------------------------------------------------------------------------- sweep folders
 def test_analyze_on_a_truncated_chunk_names_it(made, tmp_path):
     sweep = copy(made, "sweep", tmp_path)

@@ -156,6 +156,20 @@ def test_count_axes_have_whole_ticks_with_thousands_separators_and_shares_percen
             assert min(ticks) >= 0 and all(s.endswith("%") for s in labels), f"share ticks read {labels}"
 
 
+def test_a_value_that_is_not_a_number_reaches_the_browser_as_a_gap():
+    """JSON has no NaN (the browser would refuse the whole update): such a value goes as null and the axis is set by
+    the values there are."""
+    import json
+
+    from simulator.interfaces.dashboard.charts import spec
+
+    q = np.linspace([2400.0, 2450, 2500], [2500.0, 2550, 2600], 5)
+    q[:, 1] = np.nan
+    chart = json.loads(json.dumps(spec("us_troops_iraq", np.arange(3), q, 104, []), allow_nan=False))
+    assert [row[1] for row in chart["q"]] == [None] * 5 and chart["q"][2][2] == 2550.0
+    assert chart["yticks"][0][0] <= 2400 and chart["yticks"][-1][0] >= 2600, chart["yticks"]
+
+
 def test_dates_are_ticked_every_january_and_july():
     import datetime as dt
 
@@ -312,8 +326,8 @@ USABLE_TARGET_S, USABLE_MARGIN = 3.0, 3  # from navigation to a page that shows 
 SHOTS = ROOT / "outputs" / "dashboard-screenshots"  # kept after the test, to look at
 
 # Armed before a click on Step: sets window.__weekShownAfter to the seconds from the click (as the page received it)
-# to the moment the week counter, the last chart's caption and its canvas show the new week, and the next animation
-# frame has been painted.
+# to the moment the week counter, the last chart's caption and its canvas show the new week, at the next animation
+# frame (the browser paints right after it).
 TIME_A_WEEK = """({week, chart}) => {
   window.__weekShownAfter = null;
   let clicked = null;

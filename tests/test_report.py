@@ -365,7 +365,8 @@ def test_comparison_report(folders, tmp_path):
            in outcomes
     assert "PMU fighters at the end fighters 247,985 247,985 0 [0, 0] 30% / 45% too small to show (rounds to zero)" \
            in outcomes, outcomes
-    assert "3 of 4 headlines differ" in outcomes
+    assert "2 of 4 headlines differ from withdrawal by more than the paired noise; the other 2 are within the noise " \
+           "or too small to show" in outcomes, outcomes
     # outcomes side by side: each scenario's share of worlds with its 90% interval, values with their band
     for name in ("withdrawal", "lowpower"):
         left = json.loads((folder / "runs" / name / "summary.json").read_text())["outcomes"]["us_left_iraq"]

@@ -66,6 +66,11 @@ def test_fixing_the_value_of_failed_chunks_resumes_to_the_fixed_sweep(tmp_path, 
     assert sim("analyze", failed).exit_code == 0
 
 
+def contents(folder: Path) -> dict:
+    """Every file of a sweep folder and its bytes, but the lock's bookkeeping (the process that last held it)."""
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != ".lock"}
+
+
 @pytest.mark.parametrize("change, named", [
     (("values: [0, 30]", "values: [0, 40]"), ["parameters.pmu_recruitment_lag_weeks"]),
     (("seed: 5", "seed: 6"), ["seed (5 -> 6)"]),
@@ -74,12 +79,12 @@ def test_fixing_the_value_of_failed_chunks_resumes_to_the_fixed_sweep(tmp_path, 
     (("baseline.yaml", "truce.yaml"), ["scenario (the text of", "truce.yaml"]),
 ])
 def test_a_change_that_would_mix_results_is_refused_naming_the_keys(tmp_path, failed, change, named):
-    before = {p: p.read_bytes() for p in failed.rglob("*") if p.is_file()}
+    before = contents(failed)
     result = sweep(tmp_path / "sweep.yaml", BROKEN.replace(*change), failed, "--resume")
     assert result.exit_code == 2 and "Traceback" not in result.output, result.output
     for fragment in [*named, "finished chunks 1", "would mix results", "sweep.yaml"]:
         assert fragment in result.output, f"{fragment!r} missing from {result.output}"
-    assert {p: p.read_bytes() for p in failed.rglob("*") if p.is_file()} == before, "the folder was changed"
+    assert contents(failed) == before, "the folder was changed"
 
 
 def test_any_change_is_accepted_while_no_chunk_has_finished(tmp_path):
@@ -109,7 +114,7 @@ def test_a_second_sweep_on_a_folder_in_use_is_refused_and_the_lock_goes_with_its
                                "time.sleep(120)", str(failed)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        before = {p: p.read_bytes() for p in failed.rglob("*") if p.is_file()}
+        before = {p: p.read_bytes() for p in failed.rglob("*") if p.is_file()}  # the lock's file included
         result = sweep(tmp_path / "sweep.yaml", FIXED, failed, "--resume")
         assert result.exit_code == 2 and "Traceback" not in result.output, result.output
         assert f"another `sim sweep` (process {holder.pid}) is writing this folder" in result.output, result.output

@@ -67,12 +67,27 @@ class ComparisonFolder:
         return list(self.data["scenarios"])
 
 
+NUMBERS = ("baseline_value", "scenario_value", "mean_difference", "ci90_low", "ci90_high", "share_higher",
+           "share_lower")  # of each row of comparison.json
+
+
+def _check_numbers(file: Path, rows: list) -> None:
+    """The numbers of each row are numbers (the report formats them); a missing one shows as 'n/a'."""
+    for i, row in enumerate(rows):
+        for key in NUMBERS if isinstance(row, dict) else ():
+            value = row.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise UserError(f"{file}: damaged, rows[{i}].{key}: expected a number, found {show_value(value)}. "
+                                f"{ORIGIN}.")
+
+
 def read(folder) -> ComparisonFolder:
     folder = Path(folder)
     data = read_json(folder / "comparison.json", ("baseline", "scenarios", "rows"))
     if not isinstance(data["scenarios"], list) or not isinstance(data["rows"], list):
         raise UserError(f"{folder / 'comparison.json'}: expected 'scenarios' and 'rows' to be lists, found "
                         f"{type(data['scenarios']).__name__} and {type(data['rows']).__name__}. {ORIGIN}.")
+    _check_numbers(folder / "comparison.json", data["rows"])
     names = [data["baseline"], *data["scenarios"]]
     bad = next((n for n in names if not isinstance(n, str) or not n or "/" in n or "\\" in n or n in (".", "..")), None)
     if bad is not None or len(set(names)) != len(names):

@@ -149,7 +149,13 @@ def _run_on(client, tasks, done, worker_timeout: float, where: str) -> None:
                 raise ClusterLost(f"the connection to the Dask scheduler {where} was lost")
             if future.status == "error":
                 _report(running.pop(future), future.result, done)
-            elif (value := _fetch(future)) is not _LOST:
+                continue
+            try:
+                value = _fetch(future)
+            except Exception as err:  # noqa: BLE001 - a result this process cannot take in (it does not unpickle)
+                _failed(running.pop(future), err, done)
+                continue
+            if value is not _LOST:
                 done(running.pop(future), value, None, None)
 
 
@@ -159,16 +165,19 @@ _LOST = object()
 def _fetch(future):
     """A finished chunk's result, or _LOST when the worker holding it, or the scheduler, went away before it arrived:
     the loop above then checks the cluster again (and Dask runs the chunk again on a worker), where waiting for the
-    result would wait for ever. Each attempt waits twice as long as the one before, so a large result on a slow
-    network still arrives."""
+    result would wait for ever. Each attempt waits twice as long as the one before (an attempt that runs out starts
+    the transfer again), so a large result on a slow network still arrives."""
+    import asyncio
+    from concurrent.futures import CancelledError
+
     seconds = POLL_SECONDS
     while future.status == "finished":
         try:
             return future.result(timeout=seconds)
         except TimeoutError:
             seconds *= 2
-        except OSError:  # Dask's CommClosedError: the connection it was fetching on closed
-            return _LOST
+        except (OSError, CancelledError, asyncio.CancelledError):  # Dask's CommClosedError, or its
+            return _LOST  # FutureCancelledError: the connection closed, or the scheduler was lost while it waited
     return _LOST
 
 
@@ -185,6 +194,10 @@ def _report(task, result, done):
     try:
         value = result()
     except Exception as err:
-        done(task, None, f"{type(err).__name__}: {err}", "".join(traceback.format_exception(err)))
+        _failed(task, err, done)
     else:
         done(task, value, None, None)
+
+
+def _failed(task, err: Exception, done):
+    done(task, None, f"{type(err).__name__}: {err}", "".join(traceback.format_exception(err)))

@@ -14,6 +14,7 @@ moment leaves finished chunks intact and never a half file; `--resume` runs only
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -77,7 +78,9 @@ class SweepFolder:
                             f"changed.") from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except OSError as err:
+            if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):  # a file system without locks
+                return handle  # (NFS without lockd, some network mounts): nothing is locked, as on Windows
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             handle.close()
@@ -95,14 +98,21 @@ class SweepFolder:
         try:
             self.path.mkdir(parents=True)
         except FileExistsError:
-            raise UserError(f"--out {self.path}: this folder already exists. Expected a new folder, or --resume "
-                            f"to finish the sweep that was started there; nothing was overwritten.") from None
+            raise self.exists() from None
         held = self.lock()
-        for folder in (self.chunks, self.failures):
-            folder.mkdir()
-        self.write_design(design)
-        self.write_manifest(manifest)
+        try:
+            for folder in (self.chunks, self.failures):
+                folder.mkdir()
+            self.write_design(design)
+            self.write_manifest(manifest)
+        except BaseException:
+            held.close()
+            raise
         return held
+
+    def exists(self) -> UserError:
+        return UserError(f"--out {self.path}: this folder already exists. Expected a new folder, or --resume to "
+                         f"finish the sweep that was started there; nothing was overwritten.")
 
     def write_design(self, design) -> None:
         _atomic_write(self.path / "design.parquet", lambda p: design.to_parquet(p, index=False))

@@ -77,8 +77,7 @@ def prepare(spec, out, resume: bool, chunk_worlds: int | None):
             raise
         return folder, (manifest if notice else existing), notice, held
     if folder.path.exists():
-        raise UserError(f"--out {folder.path}: this folder already exists. Expected a new folder, or --resume "
-                        f"to finish the sweep that was started there; nothing was overwritten.")
+        raise folder.exists()
     check_writable(folder.path)
     return folder, manifest, "", folder.create(manifest, _design_frame(spec))
 

@@ -38,9 +38,12 @@ def spec(name: str, weeks: np.ndarray, q: np.ndarray, run_weeks: int, x_ticks: l
     """What fan_chart.vue draws for metric `name`: `weeks` shown and their quantiles `q` (from stats.fan), on an x
     axis of weeks 0 to `run_weeks` ticked at `x_ticks` (date_ticks), with the levers pulled at `lever_weeks`."""
     unit = METRICS[name].unit
-    ticks = value_ticks(unit, float(np.min(q[0])), float(np.max(q[-1])))
+    finite = np.isfinite(q)
+    low, high = (float(q[finite].min()), float(q[finite].max())) if finite.any() else (0.0, 0.0)
+    ticks = value_ticks(unit, low, high)
     step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else 0.0
-    return {"weeks": int(run_weeks), "x": weeks.tolist(), "q": np.round(q, DECIMALS).tolist(),
+    shown = np.where(finite, np.round(np.where(finite, q, 0.0), DECIMALS), None)  # JSON has no NaN: a gap instead
+    return {"weeks": int(run_weeks), "x": weeks.tolist(), "q": shown.tolist(),
             "ylim": list(value_limits(ticks)), "yticks": [[float(t), fmt_tick(t, unit, step)] for t in ticks],
             "xticks": x_ticks, "levers": [int(w) for w in lever_weeks], "lever": LEVER_COLOR,
             "color": FAN_COLOR, "alpha": [OUTER_ALPHA, INNER_ALPHA]}

@@ -328,7 +328,7 @@ def _comparison_headlines(comp: ComparisonFolder) -> dict:
                  fmt(r.get("scenario_value"), _row_unit(r)), _difference(r),
                  f"{fmt(r.get('share_higher'), SHARE)} / {fmt(r.get('share_lower'), SHARE)}", _reading(r)]
                 for r in rows]
-        n_diff = sum(bool(r.get("distinguishable")) for r in rows)
+        n_diff = sum(_reading(r)[0]["kind"] == "verdict-diff" for r in rows)
         scenarios.append({
             "heading": f"{scenario} against {reference}",
             "table": table(["headline (unit)", reference, scenario, "difference [90% interval]",
@@ -378,12 +378,15 @@ def _comparison_headlines(comp: ComparisonFolder) -> dict:
 
 
 def _tally(n_diff: int, n: int, reference: str = "the baseline") -> str:
+    """How many headlines read as a difference (the rule of the reading column: beyond the noise, and large enough
+    to show)."""
     if n_diff == n:
         return f"All {n} headlines differ from {reference} by more than the paired noise."
     if n_diff == 0:
-        return f"None of the {n} headlines is distinguishable from {reference}: every difference is within the noise."
+        return (f"None of the {n} headlines differs visibly from {reference}: every difference is within the noise "
+                f"or too small to show.")
     return (f"{n_diff} of {n} headlines differ from {reference} by more than the paired noise; the other "
-            f"{n - n_diff} {'is' if n - n_diff == 1 else 'are'} not distinguishable from zero.")
+            f"{n - n_diff} {'is' if n - n_diff == 1 else 'are'} within the noise or too small to show.")
 
 
 # ----------------------------------------------------------------------------------------------------- leverage
