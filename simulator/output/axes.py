@@ -64,8 +64,8 @@ def unit_axis(ax, unit: str, low: float | None = None, high: float | None = None
 
 
 def value_ticks(unit: str, low: float, high: float, nbins: int = 4) -> np.ndarray:
-    """Fixed ticks of a value axis for `unit` showing data from `low` to `high` (a chart whose frame is kept between
-    redraws, as the dashboard's are): `y_range`, the locator of `unit_axis`; the axis ends on the first and last."""
+    """Fixed ticks of a value axis for `unit` showing data from `low` to `high` (for a chart drawn elsewhere, as the
+    dashboard's are in the browser): `y_range`, the locator of `unit_axis`; the axis ends on the first and last."""
     from matplotlib.ticker import MaxNLocator
 
     bottom, top = y_range(float(low), float(high), unit)
