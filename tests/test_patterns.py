@@ -159,3 +159,42 @@ def test_iranian_gas_cut_raises_shortfall_and_costs_iran_revenue():
     assert (np.median(series(m, "leverage_iran_over_iraq")[25])
             < np.median(series(base, "leverage_iran_over_iraq")[25])), \
         "a lever that has been pulled should count less as leverage still in hand"
+
+
+
+def test_a_mass_casualty_attack_makes_iran_rein_in_its_allies():
+    """Many Americans killed or wounded at once bring a direct US answer against Iran in sight (iran_red_line_*):
+    Tehran holds its allies back, and attacks fall below the baseline's for months, where before the red line the
+    US strikes and the killing of a commander drove them up. As the danger fades, the restraint does too."""
+    m, base = run_scenario("red_line"), run_scenario("baseline")
+    restraining = series(m, "iran_restraining")
+    soon, already = share_of_worlds(restraining[3:7].max(axis=0) > 0), share_of_worlds(restraining[2] > 0)
+    assert soon > 0.9 and already < 0.2, (
+        f"Iran should tell its allies to hold back within a week of the attack (week 3) in over 90% of worlds: "
+        f"{soon:.0%} did in weeks 3-6 ({already:.0%} already did in week 2)")
+    attacks, base_attacks = series(m, "attacks_per_week"), series(base, "attacks_per_week")
+    after, before = attacks[3:12].mean(axis=0), attacks[1:3].mean(axis=0)
+    assert np.median(after) < 0.7 * np.median(before), (
+        f"attacks should fall after the attack: median {np.median(after):.1f} a week in weeks 3-11 against "
+        f"{np.median(before):.1f} in weeks 1-2")
+    below = share_of_worlds(after < base_attacks[3:12].mean(axis=0))
+    assert below > 0.8, f"attacks in weeks 3-11 were below the baseline's in only {below:.0%} of worlds (paired)"
+    assert restraining[40].mean() < 0.5, (
+        f"the restraint should fade once the danger has passed; Iran still restrains in {restraining[40].mean():.0%} "
+        f"of worlds at week 40")
+
+
+def test_without_the_red_line_strikes_and_a_killing_drive_attacks_up():
+    """Extreme condition: with iran_red_line_weight = 0 the same events raise attacks above the baseline's (the US
+    strikes and the killed commander feed the factions' grievance), so the fall above is the red line's doing."""
+    from conftest import SCENARIOS, TEST_WORLDS
+
+    from simulator import scenario
+    from simulator.output.run import simulate
+
+    spec = scenario.load(SCENARIOS / "red_line.yaml").with_overrides(worlds=TEST_WORLDS)
+    m, base = simulate(spec, iran_red_line_weight=0.0).model, run_scenario("baseline")
+    window = slice(4, 12)
+    diff = series(m, "attacks_per_week")[window].mean(axis=0) - series(base, "attacks_per_week")[window].mean(axis=0)
+    assert np.median(diff) > 0.5, f"without the red line attacks should exceed the baseline's: {np.median(diff):+.1f}"
+    assert series(m, "iran_restraining")[3:7].mean() < 0.2, "without the red line, Iran should rarely restrain"

@@ -14,9 +14,9 @@ from simulator.model.parameters import registry
 SHARES = ["dollar_access", "waiver_active", "iran_power_share", "power_shortfall", "salary_coverage", "exit_pressure",
           "public_discontent", "escalation", "leverage_us_over_iraq", "leverage_iran_over_iraq",
           "leverage_iran_over_us", "leverage_us_over_iran", "us_domestic_pressure", "iraq_exit_request", "us_cudgel",
-          "iran_escalating", "militias_holding_fire", "leverage_iraq_over_us", "leverage_iraq_over_militias",
-          "dollar_sales", "dollar_measures", "iraq_enforcement", "gas_waiver_active", "electricity_waiver_active",
-          "iran_supply"]
+          "iran_escalating", "iran_restraining", "militias_holding_fire", "leverage_iraq_over_us",
+          "leverage_iraq_over_militias", "dollar_sales", "dollar_measures", "iraq_enforcement", "gas_waiver_active",
+          "electricity_waiver_active", "iran_supply"]
 COUNTS = ["attacks_per_week", "us_strikes_per_week", "us_casualties_per_week", "attacks_kataib_hezbollah",
           "attacks_hardline_allies", "attacks_state_aligned"]
 LEVERS = [("us_withdrawal", {"over_weeks": 6, "include_syria": True}),

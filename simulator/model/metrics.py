@@ -109,6 +109,8 @@ METRICS: dict[str, Metric] = {
                         lambda m: m.us.cudgel_active(m.week).astype(float)),
     "iran_escalating": Metric("flag", "1 while Iran directs its proxies to escalate",
                               lambda m: (m.iran.direction == 2).astype(float)),
+    "iran_restraining": Metric("flag", "1 while Iran tells its allied factions to hold back",
+                               lambda m: (m.iran.direction == 0).astype(float)),
     "militias_suspended": Metric("share of factions", "Share of militia factions that have suspended their campaign",
                                  lambda m: np.mean([f.suspended(m.week) for f in m.factions], axis=0)),
     "iraq_inclusion": Metric("index 0-1", "The militias' inclusion in power and patronage in Baghdad",

@@ -66,11 +66,14 @@ class Iran(Actor):
         # what is already lost is no reason to restrain any more: a cost imposed invites a cost returned
         anger = p.iran_squeeze_anger * self.lifeline_lost()
         heat = model.escalation  # the intensity of the exchange of fire: war risk
+        # many US dead or wounded within weeks bring a direct US answer against Iran itself in sight
+        spike = (us.casualty_spike / p.iran_red_line_casualties) ** p.iran_red_line_steepness
+        red_line = spike / (1.0 + spike)
         exposure = us.exposure
         # its allies' gains in Baghdad are worth keeping: pressure on US forces endangers them, escalation doubly
         stake = p.iran_inclusion_weight * (iraq.inclusion - p.iraq_inclusion_initial)
         self.direction = self.choose("iran.direction", [
-            p.iran_lifeline_weight * risk + p.iran_war_aversion * heat,
+            p.iran_lifeline_weight * risk + p.iran_war_aversion * heat + p.iran_red_line_weight * red_line,
             p.iran_expel_weight * (p.iran_sustain_pressure + p.iran_gaza_pressure * p.world_gaza_war) * exposure
             - stake + anger,
             p.iran_expel_weight * (0.5 + iraq.exit_pressure) * exposure - 2.0 * stake + anger

@@ -47,6 +47,7 @@ class UnitedStates(Actor):
         self.casualties = self.full(0.0)
         self.extra_casualties = self.full(0.0)  # from a scenario's mass-casualty attack, counted this week
         self.casualty_memory = self.full(p.us_casualty_memory_initial)
+        self.casualty_spike = self.full(0.0)  # casualties of the last few weeks (iran_red_line_memory_weeks)
         self.campaign_until = self.full(0.0)  # a US election campaign runs until this week
         self._pressure = None  # (inputs, value) of domestic_pressure
         self.attack_memory = self.full(p.us_attack_memory_initial)

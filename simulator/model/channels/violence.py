@@ -62,6 +62,7 @@ def resolve(model, week: int) -> None:
     us.attack_memory = us.attack_memory * decay + total * (1.0 - decay)
     us.strike_memory = us.strike_memory * decay + us.strikes * (1.0 - decay)
     us.casualty_memory = us.casualty_memory * (1.0 - 1.0 / p.us_domestic_pressure_memory_weeks) + us.casualties
+    us.casualty_spike = us.casualty_spike * (1.0 - 1.0 / p.iran_red_line_memory_weeks) + us.casualties
     if (us.strikes > 0).any():
         model.log.record(week, us.strikes > 0, "us", "strike", "US strikes militia targets in Iraq ({value:.0f})",
                          values=us.strikes)
