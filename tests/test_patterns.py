@@ -184,6 +184,37 @@ def test_a_mass_casualty_attack_makes_iran_rein_in_its_allies():
         f"of worlds at week 40")
 
 
+def test_the_factions_stand_down_on_tehrans_order_and_resume_when_it_is_lifted():
+    """A faction Iran controls suspends its campaign on Tehran's order whatever its own drive (militia_defiance_cost):
+    after the red_line attack the attacks all but stop, though the US strikes and the killed commander keep the
+    factions' grievance high, and they resume once Iran lifts its order (the danger past)."""
+    m = run_scenario("red_line")
+    attacks, suspended = series(m, "attacks_per_week"), series(m, "militias_suspended")
+    quiet = np.median(attacks[5:11], axis=1)
+    assert quiet.max() <= 0.5 and attacks[5:11].mean() < 0.5, (
+        f"attacks should all but stop in weeks 5-10 (February-March 2024): weekly medians {quiet}, mean "
+        f"{attacks[5:11].mean():.2f} a week")
+    assert suspended[8].mean() > 0.7, f"only {suspended[8].mean():.0%} of factions had suspended by week 8"
+    assert attacks[20:31].mean() > 5 * attacks[5:11].mean(), (
+        f"attacks should resume once the order is lifted: {attacks[20:31].mean():.2f} a week in weeks 20-30 against "
+        f"{attacks[5:11].mean():.2f} in weeks 5-10")
+
+
+def test_without_the_sponsors_order_weighing_the_factions_keep_attacking():
+    """Extreme condition: with militia_defiance_cost = 0 (defying Tehran costs a faction nothing) attacks in weeks 5-10
+    of red_line are several times higher: the near-stop is the order's doing."""
+    from conftest import SCENARIOS, TEST_WORLDS
+
+    from simulator import scenario
+    from simulator.output.run import simulate
+
+    spec = scenario.load(SCENARIOS / "red_line.yaml").with_overrides(worlds=TEST_WORLDS)
+    free = series(simulate(spec, militia_defiance_cost=0.0).model, "attacks_per_week")[5:11].mean()
+    obeying = series(run_scenario("red_line"), "attacks_per_week")[5:11].mean()
+    assert free > 4 * obeying and free > 1.0, (
+        f"attacks in weeks 5-10: {free:.2f} a week without the cost of defiance against {obeying:.2f} with it")
+
+
 def test_without_the_red_line_strikes_and_a_killing_drive_attacks_up():
     """Extreme condition: with iran_red_line_weight = 0 the same events raise attacks above the baseline's (the US
     strikes and the killed commander feed the factions' grievance), so the fall above is the red line's doing."""

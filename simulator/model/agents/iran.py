@@ -71,7 +71,9 @@ class Iran(Actor):
         red_line = spike / (1.0 + spike)
         exposure = us.exposure
         # its allies' gains in Baghdad are worth keeping: pressure on US forces endangers them, escalation doubly
-        stake = p.iran_inclusion_weight * (iraq.inclusion - p.iraq_inclusion_initial)
+        # ... except while the war in Gaza goes on: attacks cast as solidarity with Gaza cost its allies little
+        stake = (p.iran_inclusion_weight * (iraq.inclusion - p.iraq_inclusion_initial)
+                 * (1.0 - p.iran_gaza_cover * p.world_gaza_war))
         self.direction = self.choose("iran.direction", [
             p.iran_lifeline_weight * risk + p.iran_war_aversion * heat + p.iran_red_line_weight * red_line,
             p.iran_expel_weight * (p.iran_sustain_pressure + p.iran_gaza_pressure * p.world_gaza_war) * exposure

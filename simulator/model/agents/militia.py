@@ -31,6 +31,7 @@ class MilitiaFaction(Actor):
         self.withheld = self.full(0.0)  # share of its state salaries Baghdad withholds (payroll lever)
         self.withheld_until = self.full(0.0)
         self.drive_at_suspension = self.full(np.nan)  # the drive when the current suspension began
+        self.ordered = np.zeros(model.worlds, dtype=bool)  # the current suspension began on Tehran's order
         self.suspended_until = self.full(p.militia_suspended_weeks_initial)
         self.posture = np.where(self.suspended_until > 0, HOLD, 1).astype(int)  # harass unless suspended
         self.campaign = np.where(self.suspended_until > 0, SUSPEND, 0).astype(int)
@@ -97,17 +98,25 @@ class MilitiaFaction(Actor):
         forced = model.constraints.forced_now(self.campaign_decision, week)
         self.drive_at_suspension = np.where(suspended & np.isnan(self.drive_at_suspension), m,
                                             self.drive_at_suspension)  # a truce imposed by a scenario event
-        can_suspend = m <= p.militia_suspension_threshold
+        # Tehran's order to stand down is a reason to suspend at any drive: defying it puts the funding and arms Iran
+        # provides at stake, and with every allied faction ordered alike there is no rival to outbid (no loss of face)
+        can_suspend = (m <= p.militia_suspension_threshold) | restrained
         # only worlds that can suspend (or are forced to) draw; every other world continues, as its draw would say
         campaign = self.choose(self.campaign_decision, [
             0.0,
-            np.where(can_suspend, 0.0, -np.inf) - m - p.militia_suspension_cost
+            np.where(can_suspend, 0.0, -np.inf) - m - p.militia_suspension_cost * ~restrained
             + p.militia_suspension_losses * losses
             + p.militia_suspension_inclusion * (model.iraq.inclusion - p.iraq_inclusion_initial)
-            + self.iran_control * restrained,
+            + p.militia_defiance_cost * self.iran_control * restrained,
         ], self.campaign, p.militia_rationality, where=can_suspend | forced)
-        breaking = suspended & (m > self.drive_at_suspension + p.militia_suspension_break) & ~forced
+        # A suspension of the faction's own accord ends when a shock raises its drive; one taken on Tehran's order
+        # holds whatever the drive while the order stands, and ends once Tehran lifts it unless the faction would
+        # suspend of its own accord.
+        obeying, lifted = self.ordered & restrained, self.ordered & ~restrained
+        shocked = m > self.drive_at_suspension + p.militia_suspension_break
+        breaking = suspended & ~forced & ~obeying & (shocked | (lifted & (m > p.militia_suspension_threshold)))
         self.campaign = np.where(suspended & ~breaking & ~forced, SUSPEND, campaign)
+        self.ordered = np.where(suspended, self.ordered, restrained)  # a suspension starting now is on Tehran's order
         # a faction whose campaign is suspended holds fire unless a scenario forces its posture: only the others draw
         holding = (self.campaign == SUSPEND) & ~model.constraints.forced_now(self.decision, week)
         self.posture = self.choose(self.decision, [0.0, m, 2.0 * m - p.militia_escalation_cost], self.posture,
