@@ -111,6 +111,27 @@ def test_story_tells_the_end_of_a_truce_and_of_a_gas_cut():
         assert any(words in t.lower() and "ends after" in t for t in texts), name
 
 
+def test_story_tells_why_factions_stand_down_and_tells_it_once():
+    """After the red_line attack the factions suspend on Tehran's order: the story says so, in one line for the
+    factions that do it the same week (not one per faction, nor a separate "holding fire"), and tells the end."""
+    from simulator.output.story import tell
+
+    model, events = finished("red_line")
+    stories = [tell(model, events, world_index=k)["lines"] for k in range(20)]
+    texts = [line["text"] for lines in stories for line in lines]
+    ordered = [t for t in texts if t.endswith("campaign against US forces suspended on Tehran's order")]
+    assert len(ordered) >= 10, f"only {len(ordered)} of 20 stories tell a suspension on Tehran's order"
+    assert any(" and other hardline factions: " in t for t in ordered), ordered[:5]
+    assert any(t.endswith("suspension ended as Tehran lifts its order") for t in texts)
+    for lines in stories:
+        for week in {line["week"] for line in lines}:
+            here = [line["text"] for line in lines if line["week"] == week]
+            assert sum(t.endswith("suspended on Tehran's order") for t in here) <= 1, here
+            suspending = [t.split(": ")[0] for t in here if "suspended" in t]
+            assert not any(t.endswith(": holding fire") and t.split(": ")[0] in " and ".join(suspending)
+                           for t in here), here
+
+
 def test_story_of_another_world_is_headed_as_such():
     from simulator.output.story import render, tell
 

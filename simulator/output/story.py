@@ -155,6 +155,30 @@ def _similar(a: str, b: str) -> bool:
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.6
 
 
+def _merged_suspensions(rows: list) -> list:
+    """Factions suspending (or ending a suspension) alike in a week are one happening: "Kata'ib Hezbollah and other
+    hardline factions: campaign against US forces suspended on Tehran's order"; a suspending faction's "holding fire"
+    is part of it."""
+    suspending = {r[1] for r in rows if r[2] == "suspension" and "suspended" in r[3]}
+    out, groups = [], {}
+    for r in rows:
+        if r[2].startswith(POSTURE) and r[1] in suspending and r[3].endswith("holding fire"):
+            continue
+        label, sep, rest = r[3].partition(": ")
+        if r[2] != "suspension" or not sep:
+            out.append(r)
+        elif rest in groups:
+            groups[rest][0].append(label)
+        else:
+            groups[rest] = ([label], r)
+            out.append(r)
+    for rest, (labels, r) in groups.items():
+        if len(labels) > 1:
+            others = [x if x.startswith("Kata'ib") else x[0].lower() + x[1:] for x in labels[1:]]
+            r[3] = f"{', '.join([labels[0], *others[:-1]])} and {others[-1]}: {rest}"
+    return out
+
+
 def _happenings(model, i: int, rows: list) -> list:
     """(week, actor, kind, text) of what is worth telling in world i, in order, checked against its series."""
     troops = _series(model, "us_troops_iraq", i)
@@ -213,7 +237,7 @@ def _happenings(model, i: int, rows: list) -> list:
     p_weeks = _param(model, "militia_suspension_weeks", i)
     if p_weeks is not None:
         for week, actor, kind, text in rows:
-            if kind != "suspension" or not text.endswith("suspended"):
+            if kind != "suspension" or "suspended" not in text:
                 continue
             end = int(week + p_weeks)
             if end > last or any(r[2] == "suspension" and r[1] == actor and week < r[0] < end for r in rows):
@@ -240,6 +264,7 @@ def _happenings(model, i: int, rows: list) -> list:
             if r[1] == "scenario":
                 echoed |= _echoes(r[2], options.get((r[2], r[3]), {}))
         out = [r for r in here if r[1] == "scenario" or not _echoed(r[2], echoed)]
+        out = _merged_suspensions(out)
         for r in [r for r in out if r[2].startswith("executed.")]:  # a threat carried out, with what it did
             merged = [e for e in out if e is not r and e[1] != "scenario" and _echoed(e[2], EXECUTE_ECHOES.get(
                 r[2].partition(".")[2], set()))]
