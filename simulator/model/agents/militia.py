@@ -100,7 +100,8 @@ class MilitiaFaction(Actor):
                                             self.drive_at_suspension)  # a truce imposed by a scenario event
         # Tehran's order to stand down is a reason to suspend at any drive: defying it puts the funding and arms Iran
         # provides at stake, and with every allied faction ordered alike there is no rival to outbid (no loss of face)
-        can_suspend = (m <= p.militia_suspension_threshold) | restrained
+        low = m <= p.militia_suspension_threshold  # low enough to suspend of its own accord
+        can_suspend = low | restrained
         # only worlds that can suspend (or are forced to) draw; every other world continues, as its draw would say
         campaign = self.choose(self.campaign_decision, [
             0.0,
@@ -114,7 +115,7 @@ class MilitiaFaction(Actor):
         # suspend of its own accord.
         obeying, lifted = self.ordered & restrained, self.ordered & ~restrained
         shocked = m > self.drive_at_suspension + p.militia_suspension_break
-        breaking = suspended & ~forced & ~obeying & (shocked | (lifted & (m > p.militia_suspension_threshold)))
+        breaking = suspended & ~forced & ~obeying & (shocked | (lifted & ~low))
         self.campaign = np.where(suspended & ~breaking & ~forced, SUSPEND, campaign)
         self.ordered = np.where(suspended, self.ordered, restrained)  # a suspension starting now is on Tehran's order
         # a faction whose campaign is suspended holds fire unless a scenario forces its posture: only the others draw
