@@ -84,15 +84,17 @@ def _campaign(model, faction, week: int) -> None:
     if starting.any():
         faction.suspended_until = np.where(starting, week + model.p.militia_suspension_weeks, faction.suspended_until)
         faction.drive_at_suspension = np.where(starting, faction.drive, faction.drive_at_suspension)
-        model.log.record(week, starting, faction.name, "suspension", f"{_label(faction)}: campaign against US "
-                         f"forces suspended{{value}}", values=np.where(faction.ordered, " on Tehran's order", ""))
+        for why, mask in ((" on Tehran's order", faction.ordered), ("", ~faction.ordered)):
+            model.log.record(week, starting & mask, faction.name, "suspension",
+                             f"{_label(faction)}: campaign against US forces suspended{why}")
     over = ending | (~faction.suspended(week) & ~starting)
     faction.drive_at_suspension = np.where(over, np.nan, faction.drive_at_suspension)
     if ending.any():
         faction.suspended_until = np.where(ending, week, faction.suspended_until)
         # an ordered suspension ends early only once Tehran has lifted its order (agents/militia.py)
-        model.log.record(week, ending, faction.name, "suspension", f"{_label(faction)}: suspension ended{{value}}",
-                         values=np.where(faction.ordered, " as Tehran lifts its order", ""))
+        for why, mask in ((" as Tehran lifts its order", faction.ordered), ("", ~faction.ordered)):
+            model.log.record(week, ending & mask, faction.name, "suspension",
+                             f"{_label(faction)}: suspension ended{why}")
 
 
 def _label(faction) -> str:
