@@ -102,19 +102,20 @@ class MilitiaFaction(Actor):
         # provides at stake, and with every allied faction ordered alike there is no rival to outbid (no loss of face)
         low = m <= p.militia_suspension_threshold  # low enough to suspend of its own accord
         own_accord = np.where(low, -p.militia_suspension_cost, -np.inf)
+        # A suspension of the faction's own accord ends when a shock raises its drive; one taken on Tehran's order
+        # holds whatever the drive while the order stands, and ends once Tehran lifts it unless the faction would
+        # suspend of its own accord.
+        shocked = m > self.drive_at_suspension + p.militia_suspension_break
+        breaking = suspended & ~forced & np.where(self.ordered, ~restrained & (shocked | ~low), shocked)
+        holds = suspended & ~breaking & ~forced  # the running suspension goes on, whatever a draw would say
         # only worlds that can suspend (or are forced to) draw; every other world continues, as its draw would say
         campaign = self.choose(self.campaign_decision, [
             0.0,
             np.where(restrained, p.militia_defiance_cost * self.iran_control, own_accord) - m
             + p.militia_suspension_losses * losses
             + p.militia_suspension_inclusion * (model.iraq.inclusion - p.iraq_inclusion_initial),
-        ], self.campaign, p.militia_rationality, where=low | restrained | forced)
-        # A suspension of the faction's own accord ends when a shock raises its drive; one taken on Tehran's order
-        # holds whatever the drive while the order stands, and ends once Tehran lifts it unless the faction would
-        # suspend of its own accord.
-        shocked = m > self.drive_at_suspension + p.militia_suspension_break
-        breaking = suspended & ~forced & np.where(self.ordered, ~restrained & (shocked | ~low), shocked)
-        self.campaign = np.where(suspended & ~breaking & ~forced, SUSPEND, campaign)
+        ], self.campaign, p.militia_rationality, where=(low | restrained | forced) & ~holds)
+        self.campaign = np.where(holds, SUSPEND, campaign)
         self.ordered = np.where(suspended, self.ordered, restrained)  # a suspension starting now is on Tehran's order
         # a faction whose campaign is suspended holds fire unless a scenario forces its posture: only the others draw
         holding = (self.campaign == SUSPEND) & ~model.constraints.forced_now(self.decision, week)
