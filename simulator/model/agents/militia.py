@@ -98,17 +98,17 @@ class MilitiaFaction(Actor):
         forced = model.constraints.forced_now(self.campaign_decision, week)
         self.drive_at_suspension = np.where(suspended & np.isnan(self.drive_at_suspension), m,
                                             self.drive_at_suspension)  # a truce imposed by a scenario event
-        # Tehran's order to stand down is a reason to suspend at any drive: defying it puts the funding and arms Iran
-        # provides at stake, and with every allied faction ordered alike there is no rival to outbid (no loss of face)
         low = m <= p.militia_suspension_threshold  # low enough to suspend of its own accord
-        own_accord = np.where(low, -p.militia_suspension_cost, -np.inf)
         # A suspension of the faction's own accord ends when a shock raises its drive; one taken on Tehran's order
         # holds whatever the drive while the order stands, and ends once Tehran lifts it unless the faction would
         # suspend of its own accord.
         shocked = m > self.drive_at_suspension + p.militia_suspension_break
         breaking = suspended & ~forced & np.where(self.ordered, ~restrained & (shocked | ~low), shocked)
         holds = suspended & ~breaking & ~forced  # the running suspension goes on, whatever a draw would say
-        # only worlds that can suspend (or are forced to) draw; every other world continues, as its draw would say
+        # Tehran's order to stand down is a reason to suspend at any drive: defying it puts the funding and arms Iran
+        # provides at stake, and with every allied faction ordered alike there is no rival to outbid (no loss of face).
+        # Only worlds that can suspend (or are forced to) draw; every other world continues, as its draw would say.
+        own_accord = np.where(low, -p.militia_suspension_cost, -np.inf)
         campaign = self.choose(self.campaign_decision, [
             0.0,
             np.where(restrained, p.militia_defiance_cost * self.iran_control, own_accord) - m
