@@ -236,6 +236,52 @@ def test_sim_run_does_not_import_all_of_mesa_but_mesa_stays_whole():
     assert proc.returncode == 0, proc.stderr
 
 
+def test_sim_run_never_imports_pandas_and_its_datacollector_catches_up(tmp_path):
+    """pandas costs 0.4 s of a `sim run` here: the model, the run folder's Parquet and the story do without it, and
+    Mesa's DataCollector (which imports it) is made when first read, holding every week recorded before."""
+    out = tmp_path / "run"
+    code = ("import sys\n"
+            "from simulator.interfaces.cli import main\n"
+            f"sys.argv = ['sim', 'run', 'withdrawal', '--out', {str(out)!r}]\n"
+            "try:\n"
+            "    main()\n"
+            "except SystemExit as end:\n"
+            "    assert not end.code, end.code\n"
+            "assert 'pandas' not in sys.modules, 'sim run imported pandas'\n"
+            "from simulator import LeverageModel\n"
+            "m = LeverageModel(worlds=20, seed=1, weeks=5).run()\n"
+            "assert 'pandas' not in sys.modules\n"
+            "frame = m.datacollector.get_model_vars_dataframe()\n"
+            "assert len(frame) == 6 and 'pandas' in sys.modules, len(frame)\n"
+            "m2 = LeverageModel(worlds=20, seed=1, weeks=5)\n"
+            "m2.datacollector\n"
+            "m2.run()\n"
+            "assert m2.datacollector.get_model_vars_dataframe().equals(frame), 'made early or late: same rows'\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert sorted(p.name for p in (out / "figures").iterdir()) == FILES
+
+
+def test_run_folder_parquet_is_the_table_pandas_writes(tmp_path):
+    """The run folder writes Parquet from numpy buffers (no pandas); the table read back equals the one pandas'
+    to_parquet writes from the same columns: integers, float32 with NaN (null, as pandas writes it), dates, strings,
+    booleans."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from simulator.output.run_folder import _write_parquet
+
+    columns = {"world": np.arange(4, dtype=np.int64), "value": np.array([1.5, np.nan, 3.0, -0.0], dtype=np.float32),
+               "date": np.datetime64("2024-01-15", "us") + np.arange(4).astype("timedelta64[D]"),
+               "text": np.array(["a", "Kata'ib", "", "\u00e9"], dtype=object), "flag": np.array([1, 0, 0, 1], bool)}
+    _write_parquet(tmp_path / "ours.parquet", columns)
+    pd.DataFrame(columns).to_parquet(tmp_path / "pandas.parquet", index=False)
+    ours, theirs = (pq.read_table(tmp_path / f"{name}.parquet").replace_schema_metadata(None)
+                    for name in ("ours", "pandas"))
+    assert ours.equals(theirs), f"{ours.schema}\n{theirs.schema}"
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "ours.parquet"), pd.DataFrame(columns))
+
+
 def test_a_second_figure_process_only_when_a_core_is_idle(monkeypatch):
     monkeypatch.setattr(figure_worker.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(figure_worker.os, "getloadavg", lambda: (0.2, 0.2, 0.2))

@@ -34,7 +34,7 @@ def write(folder: Path, runs: dict, rows: list[dict], baseline: str, figures: bo
     first = runs[baseline]
     folder.mkdir(parents=True)
     for name, run in runs.items():
-        events = run.model.events_frame()
+        events = run.model.event_columns()
         write_run(run, folder / "runs" / name, summarize(run.model), tell(run.model, events), events, figures=False)
     pd.DataFrame(rows).to_csv(folder / "comparison.csv", index=False)
     meta = {"baseline": baseline, "scenarios": [n for n in runs if n != baseline], "seed": first.model.seed,

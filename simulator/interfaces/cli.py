@@ -83,7 +83,7 @@ def _report_and_write(run_, spec, folder, csv, figures, guesses):
     from ..output.summary import summarize, text_table
 
     summary = summarize(run_.model)
-    events = run_.model.events_frame()
+    events = run_.model.event_columns()
     story = tell(run_.model, events)
     columns = width()
     echo(f"{spec.name}: {spec.title}")

@@ -57,15 +57,20 @@ class EventLog:
         """Table with columns world, week, date, actor, kind, description, sorted by world then week."""
         import pandas as pd
 
+        return pd.DataFrame(self.columns(calendar))
+
+    def columns(self, calendar) -> dict:
+        """The table of to_frame as {column: numpy array}, without pandas (what events.parquet holds)."""
         worlds = np.concatenate(self._worlds) if self._worlds else np.zeros(0, dtype=int)
         weeks = np.concatenate(self._weeks) if self._weeks else np.zeros(0, dtype=int)
         ids = np.concatenate(self._ids) if self._ids else np.zeros(0, dtype=int)
         order = np.lexsort((weeks, worlds))
         texts = list(self._texts)
         column = lambda i: np.array([t[i] for t in texts] or [""], dtype=object)[ids[order]]
-        return pd.DataFrame({
+        week = weeks[order].astype(np.int64)
+        return {
             "world": self.world_ids[worlds[order]].astype(np.int64),
-            "week": weeks[order].astype(np.int64),
-            "date": pd.to_datetime(calendar.start) + pd.to_timedelta(weeks[order] * 7, unit="D"),
+            "week": week,
+            "date": np.datetime64(calendar.start, "us") + (7 * week).astype("timedelta64[D]"),
             "actor": column(0), "kind": column(1), "description": column(2),
-        })
+        }

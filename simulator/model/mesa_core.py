@@ -3,7 +3,7 @@
 `import mesa` runs mesa/__init__.py, which imports every Mesa subpackage: spaces (networkx), continuous space
 (scipy.spatial), the batch runner and more. That costs about 0.7 s before the model steps once, and `sim run` needs
 none of it: LeverageModel subclasses `mesa.Model`, its actors `mesa.Agent`, and it reports through
-`mesa.DataCollector` (which imports pandas, needed anyway to write the results).
+`mesa.DataCollector`, which imports pandas and is imported only when a model's `datacollector` is first read.
 
 `load()` imports just the three core modules. If Mesa is not imported yet, it first registers the `mesa` package
 without running its __init__, and gives that package a module `__getattr__` that runs the real __init__ the first
@@ -24,16 +24,22 @@ from types import SimpleNamespace
 _lock = threading.RLock()
 
 
+class _Core(SimpleNamespace):
+    @property
+    def DataCollector(self):  # noqa: N802 - Mesa's name
+        """Mesa's DataCollector, imported when first asked for: mesa.datacollection imports pandas."""
+        return importlib.import_module("mesa.datacollection").DataCollector
+
+
 def load():
-    """An object with Mesa's `Model`, `Agent` and `DataCollector` (the `mesa` package when already imported)."""
+    """An object with Mesa's `Model`, `Agent` and (imported when first read) `DataCollector`."""
     with _lock:
         package = sys.modules.get("mesa")
         if package is None:
             package = _register_package_without_init()
     agent = importlib.import_module("mesa.agent")
     model = importlib.import_module("mesa.model")
-    datacollection = importlib.import_module("mesa.datacollection")
-    return SimpleNamespace(Model=model.Model, Agent=agent.Agent, DataCollector=datacollection.DataCollector)
+    return _Core(Model=model.Model, Agent=agent.Agent)
 
 
 def _register_package_without_init():

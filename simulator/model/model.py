@@ -107,47 +107,6 @@ def _spread(rows: np.ndarray) -> dict:
     return out
 
 
-class SpreadCollector(mesa.DataCollector):
-    """Mesa's DataCollector of the model's reporters, with the spread over worlds computed when read.
-
-    collect() notes the week; the first read of `model_vars` after it (get_model_vars_dataframe, batch_run, the
-    dashboard) computes the statistics of every noted week from the recorder's rows, several weeks per sort. The
-    values are those the reporters give; `sim run` and sweeps, which never read them, skip the sorting (about a
-    tenth of a 10,000-world run)."""
-
-    def __init__(self, model, model_reporters: dict):
-        self._model, self._pending = model, []
-        super().__init__(model_reporters=model_reporters)
-
-    @property
-    def model_vars(self) -> dict:
-        if self._pending:
-            self._catch_up()
-        return self._model_vars
-
-    @model_vars.setter
-    def model_vars(self, value: dict) -> None:
-        self._model_vars = value
-
-    def collect(self, model) -> None:
-        recorder = model.recorder
-        if model is not self._model or recorder is None or recorder.last_week != model.week:
-            self._catch_up()
-            super().collect(model)  # the reporters read the model's state as it is now
-        else:
-            self._pending.append(model.week)
-
-    def _catch_up(self, weeks_per_sort: int = 8) -> None:
-        pending, self._pending = self._pending, []
-        data = self._model.recorder.data if pending else {}
-        for start in range(0, len(pending), weeks_per_sort):
-            weeks = pending[start:start + weeks_per_sort]
-            stats = _spread(np.stack([data[name][week] for week in weeks for name in REPORTED]))
-            for row, name in enumerate(REPORTED * len(weeks)):
-                for suffix, values in stats.items():
-                    self._model_vars[name + suffix].append(values[row])
-
-
 class LeverageModel(mesa.Model):
     """The US, Iran, the Iraqi government and the PMU factions, in `worlds` independent worlds.
 
@@ -196,8 +155,7 @@ class LeverageModel(mesa.Model):
         self._logged_choices = narrative.logged_choices(self)
         self.recorder = Recorder(self.weeks, self.worlds) if record else None
         self.scenario_name: str | None = None  # set when built from a scenario (from_scenario, from_spec)
-        self.datacollector = SpreadCollector(self, {name + suffix: partial(world_stat, name, suffix)
-                                                    for name in REPORTED for suffix in REPORTER_SUFFIXES})
+        self._datacollector = None  # made when first read (see datacollector)
         self._record()
 
     @classmethod
@@ -229,6 +187,24 @@ class LeverageModel(mesa.Model):
                     events=scenario.events, **{**scenario.parameters, **options})
         model.scenario_name = scenario.name
         return model
+
+    @property
+    def datacollector(self):
+        """Mesa's DataCollector of the reporters (the median, 5% and 95% quantiles and mean over worlds of each
+        REPORTED metric), made the first time it is read with every week recorded so far: Mesa's datacollection
+        imports pandas, which `sim run` and sweeps do not need for stepping."""
+        if self._datacollector is None:
+            from .spread_collector import SpreadCollector
+
+            recorded = range(self.recorder.last_week + 1) if self.recorder is not None else ()
+            self._datacollector = SpreadCollector(self, {name + suffix: partial(world_stat, name, suffix)
+                                                         for name in REPORTED for suffix in REPORTER_SUFFIXES},
+                                                  weeks=recorded)
+        return self._datacollector
+
+    @datacollector.setter
+    def datacollector(self, value) -> None:
+        self._datacollector = value
 
     def set_parameter(self, name: str, value, mask=None) -> None:
         """Change a parameter from now on (in the worlds where mask is true)."""
@@ -301,7 +277,12 @@ class LeverageModel(mesa.Model):
         return Results.from_model(self)
 
     def events_frame(self):
+        """What happened, per world and week, as a pandas table: world, week, date, actor, kind, description."""
         return self.log.to_frame(self.calendar)
+
+    def event_columns(self) -> dict:
+        """The table of events_frame as {column: numpy array}, without pandas (what events.parquet holds)."""
+        return self.log.columns(self.calendar)
 
     def _choices(self) -> list:
         return [getattr(agent, attribute) for _, agent, attribute, _, _ in self._logged_choices]
@@ -315,4 +296,5 @@ class LeverageModel(mesa.Model):
         statistics."""
         if self.recorder is not None:
             self.recorder.record(self, self.week)
-            self.datacollector.collect(self)
+            if self._datacollector is not None:
+                self._datacollector.collect(self)

@@ -59,15 +59,17 @@ def typical_world(model) -> int:
 
 def tell(model, events, world_index: int | None = None) -> dict:
     """The story of one world as records: which world, the happenings in order (week, date, actor, text), whether
-    more were left out, and a closing paragraph of numbers. `world_index` is the world's index in the ensemble
-    (0..worlds-1); by default the typical world. `render` turns it into story.txt."""
+    more were left out, and a closing paragraph of numbers. `events` is the model's event_columns() (or its
+    events_frame()); `world_index` is the world's index in the ensemble (0..worlds-1); by default the typical
+    world. `render` turns it into story.txt."""
     typical = world_index is None
     i = typical_world(model) if typical else int(world_index)
     if not 0 <= i < model.worlds:
         raise IndexError(f"world_index {i} is outside 0..{model.worlds - 1}")
     world_id = int(model.world_ids[i])
-    mine = events[events["world"] == world_id]
-    rows = [(int(r.week), str(r.actor), str(r.kind), str(r.description)) for r in mine.itertuples(index=False)]
+    mine = np.flatnonzero(np.asarray(events["world"]) == world_id)
+    weeks, actors, kinds, texts = (np.asarray(events[c])[mine] for c in ("week", "actor", "kind", "description"))
+    rows = [(int(w), str(a), str(k), str(t)) for w, a, k, t in zip(weeks, actors, kinds, texts)]
     told = _happenings(model, i, rows)
     more = len(told) > MAX_LINES
     lines = [{"week": week, "date": model.calendar.date(week).isoformat(), "actor": actor, "text": text}
