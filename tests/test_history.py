@@ -70,6 +70,21 @@ def test_truce_ends_once_the_war_in_gaza_starts():
     assert more.mean() > 0.8, f"attacks rose after the Gaza war began in only {more.mean():.0%} of worlds"
 
 
+def test_truce_the_war_in_gaza_lifts_irans_restraint():
+    """iran_gaza_cover: once the war in Gaza begins, pressure on US forces no longer risks the allies' standing in
+    Baghdad, so Iran stops restraining them in most worlds within weeks; without the cover (0) it goes on restraining
+    in many more worlds and the restart is slower."""
+    from simulator.model import LeverageModel
+
+    m = run(TRUCE)
+    uncovered = LeverageModel.from_scenario(HISTORY / f"{TRUCE}.yaml", worlds=WORLDS, iran_gaza_cover=0.0).run()
+    late = slice(55, 65)  # from mid-November 2023
+    covered, bare = (series(x, "iran_restraining")[late].mean() for x in (m, uncovered))
+    assert covered < 0.25 and bare > covered + 0.1, (
+        f"Iran restrains in {covered:.0%} of world-weeks from mid-November with the cover, {bare:.0%} without")
+    assert series(m, "attacks_per_week")[AFTER].mean() > series(uncovered, "attacks_per_week")[AFTER].mean()
+
+
 @pytest.mark.xfail(strict=True, reason=(
     "The calm leaks: at most 2 attacks from January to late April 2023 in about 35% of worlds, where the record "
     "has none. Inclusion lowers the factions' drive and Iran now values its allies' inclusion "

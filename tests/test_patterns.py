@@ -150,6 +150,21 @@ def test_truce_stops_attacks_while_the_pmu_keeps_growing():
     assert np.allclose(np.median(fighters[30]), np.median(series(base, "pmu_fighters")[30]), rtol=0.02)
 
 
+def test_a_truce_ends_as_tehran_lifts_its_order_not_with_a_fresh_one():
+    """Tehran is party to a negotiated truce (militia_truce): the factions' suspensions are on its order, go on while
+    Iran still restrains after the truce (its decision inertia), and end as it lifts the order, so attacks resume over
+    weeks. No faction starts a new suspension 'on Tehran's order' the week the truce ends (week 30)."""
+    m = run_scenario("truce")
+    events = m.events_frame()
+    fresh = events[(events["week"] == 30) & events["description"].str.endswith("suspended on Tehran's order")]
+    assert fresh["world"].nunique() < 0.05 * m.worlds, f"{fresh['world'].nunique()} worlds suspend anew at week 30"
+    suspended, attacks = series(m, "militias_suspended"), series(m, "attacks_per_week")
+    assert suspended[29].min() == 1.0 and suspended[45].mean() < 0.3, (
+        f"every faction suspended to the end of the truce, most resumed by week 45: {suspended[45].mean():.0%} still")
+    assert attacks[5:30].mean() < 0.3 and attacks[33:45].mean() > 2.0, (
+        f"attacks {attacks[5:30].mean():.2f} a week during the truce, {attacks[33:45].mean():.2f} in weeks 33-44")
+
+
 def test_iranian_gas_cut_raises_shortfall_and_costs_iran_revenue():
     m, base = run_scenario("iran_gas_cutoff"), run_scenario("baseline")
     cut = slice(21, 32)
@@ -201,8 +216,9 @@ def test_the_factions_stand_down_on_tehrans_order_and_resume_when_it_is_lifted()
 
 
 def test_without_the_sponsors_order_weighing_the_factions_keep_attacking():
-    """Extreme condition: with militia_defiance_cost = 0 (defying Tehran costs a faction nothing) attacks in weeks 5-10
-    of red_line are several times higher: the near-stop is the order's doing."""
+    """Extreme condition: with militia_defiance_cost = 0 (defying Tehran costs a faction nothing; only the face cost
+    of suspending is still waived under the order) attacks in weeks 5-10 of red_line are several times higher: the
+    near-stop is mostly the cost of defiance's doing."""
     from conftest import SCENARIOS, TEST_WORLDS
 
     from simulator import scenario

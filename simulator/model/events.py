@@ -218,6 +218,7 @@ def militia_truce(model, mask, opts, week):
         faction.suspended_until = _where(mask, np.maximum(faction.suspended_until, until), faction.suspended_until)
         faction.drive_at_suspension = _where(mask, np.nan, faction.drive_at_suspension)  # set at its first week
         faction.campaign = _where(mask, option_index(faction.campaign_decision, "suspend"), faction.campaign)
+        faction.ordered = _where(mask, True, faction.ordered)  # Tehran is party to the truce (agents/militia.py)
         model.constraints.force(faction.campaign_decision, "suspend", mask, until)
         model.constraints.force(faction.decision, "hold", mask, until)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import numbers as numbers_module
 import os
 import platform
 import shutil
@@ -183,12 +184,14 @@ def _arrow_array(values):
     values = np.asarray(values)
     n = len(values)
     if values.dtype == object or values.dtype.kind == "U":
-        encoded = [str(v).encode() for v in values]
+        valid = np.array([not (v is None or (isinstance(v, float) and v != v)) for v in values.tolist()], bool)
+        encoded = [str(v).encode() if ok else b"" for v, ok in zip(values.tolist(), valid)]
         offsets = np.zeros(n + 1, dtype=np.int64)
         np.cumsum([len(e) for e in encoded], out=offsets[1:])
-        return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offsets),
-                                                           pa.py_buffer(b"".join(encoded))])
-    if values.dtype.kind == "M":
+        return pa.Array.from_buffers(pa.large_string(), n, [_validity(valid), pa.py_buffer(offsets),
+                                                           pa.py_buffer(b"".join(encoded))],
+                                     null_count=int(n - valid.sum()))
+    if values.dtype.kind == "M":  # microseconds, the resolution of the run's dates (as pandas makes them)
         return pa.Array.from_buffers(pa.timestamp("us"), n,
                                      [None, pa.py_buffer(values.astype("datetime64[us]").view(np.int64))])
     if values.dtype.kind == "b":
@@ -196,35 +199,51 @@ def _arrow_array(values):
     if values.dtype.kind not in "iuf":
         raise TypeError(f"cannot write a column of {values.dtype} to Parquet")
     values = np.ascontiguousarray(values)
-    valid = ~np.isnan(values) if values.dtype.kind == "f" else None
-    if valid is None or valid.all():
-        return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), n, [None, pa.py_buffer(values)])
-    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), n,
-                                 [pa.py_buffer(np.packbits(valid, bitorder="little")), pa.py_buffer(values)],
+    valid = ~np.isnan(values) if values.dtype.kind == "f" else np.ones(n, bool)
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), n, [_validity(valid), pa.py_buffer(values)],
                                  null_count=int(n - valid.sum()))
 
 
-def _write_summary_csv(path: Path, summary: dict) -> None:
-    """summary.csv: summary.json flattened (summary.summary_rows), the columns in order of first appearance and a
-    number as pandas writes it in a column of floats (an empty cell where a row has no value)."""
-    import csv as csv_module
+def _validity(valid: np.ndarray):
+    """Arrow's validity bitmap for a column with missing values (None when every value is there)."""
+    import pyarrow as pa
 
+    return None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+
+
+def _write_summary_csv(path: Path, summary: dict) -> None:
+    """summary.csv: summary.json flattened (summary.summary_rows)."""
     from .summary import summary_rows
 
-    rows = summary_rows(summary)
+    write_csv_rows(path, summary_rows(summary))
+
+
+def write_csv_rows(path: Path, rows: list[dict]) -> None:
+    """Rows of dicts as CSV, as pandas' DataFrame(rows).to_csv(index=False) writes them, without pandas: the columns
+    in order of first appearance, an empty cell where a row has no value, numbers in a float column as floats."""
+    import csv
+
     names = list(dict.fromkeys(key for row in rows for key in row))
-    numeric = {name for name in names if any(isinstance(row.get(name), float) for row in rows)}
+    floats = {name for name in names if _float_column([row.get(name) for row in rows])}
     with open(path, "w", newline="") as handle:
-        writer = csv_module.writer(handle, lineterminator="\n")
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(names)
         for row in rows:
-            writer.writerow([_cell(row.get(name), name in numeric) for name in names])
+            writer.writerow([_cell(row.get(name), name in floats) for name in names])
+
+
+def _float_column(values: list) -> bool:
+    """Whether pandas would make the column float64: numbers only, and a float among them or a missing cell."""
+    numbers = [v for v in values if v is not None and not isinstance(v, bool)]
+    if not numbers or not all(isinstance(v, numbers_module.Real) for v in numbers):
+        return False
+    return any(isinstance(v, float) for v in numbers) or len(numbers) < len(values)
 
 
 def _cell(value, numeric: bool) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    if numeric and isinstance(value, int | float) and not isinstance(value, bool):
+    if numeric and isinstance(value, numbers_module.Real) and not isinstance(value, bool):
         return repr(float(value))
     return str(value)
 

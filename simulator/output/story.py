@@ -17,6 +17,7 @@ import numpy as np
 
 from ..model.choice import DECISIONS
 from ..model.metrics import KEY_METRICS
+from ..model.narrative import FACTION_NAMES, FACTION_NAMES_INSIDE
 from ..model.units import fmt
 
 QUIET_KINDS = {"strike", "casualties", "militia.posture.hardline_allies", "militia.posture.state_aligned"}
@@ -166,18 +167,18 @@ def _merged_suspensions(rows: list) -> list:
     for r in rows:
         if r[2].startswith(POSTURE) and r[1] in suspending and r[3].endswith("holding fire"):
             continue
-        label, sep, rest = r[3].partition(": ")
-        if r[2] != "suspension" or not sep:
+        _, sep, rest = r[3].partition(": ")
+        if r[2] != "suspension" or not sep or r[1] not in FACTION_NAMES:
             out.append(r)
         elif rest in groups:
-            groups[rest][0].append(label)
+            groups[rest][0].append(r[1])
         else:
-            groups[rest] = ([label], r)
+            groups[rest] = ([r[1]], r)
             out.append(r)
-    for rest, (labels, r) in groups.items():
-        if len(labels) > 1:
-            others = [x if x.startswith("Kata'ib") else x[0].lower() + x[1:] for x in labels[1:]]
-            r[3] = f"{', '.join([labels[0], *others[:-1]])} and {others[-1]}: {rest}"
+    for rest, (actors, r) in groups.items():
+        if len(actors) > 1:
+            names = [FACTION_NAMES[actors[0]], *(FACTION_NAMES_INSIDE[a] for a in actors[1:])]
+            r[3] = f"{', '.join(names[:-1])} and {names[-1]}: {rest}"
     return out
 
 

@@ -31,7 +31,8 @@ class MilitiaFaction(Actor):
         self.withheld = self.full(0.0)  # share of its state salaries Baghdad withholds (payroll lever)
         self.withheld_until = self.full(0.0)
         self.drive_at_suspension = self.full(np.nan)  # the drive when the current suspension began
-        self.ordered = np.zeros(model.worlds, dtype=bool)  # the current suspension began on Tehran's order
+        self.ordered = np.zeros(model.worlds, dtype=bool)  # the current suspension is on Tehran's order
+        self.released = np.zeros(model.worlds, dtype=bool)  # ... and ends this week because Tehran lifted it
         self.suspended_until = self.full(p.militia_suspended_weeks_initial)
         self.posture = np.where(self.suspended_until > 0, HOLD, 1).astype(int)  # harass unless suspended
         self.campaign = np.where(self.suspended_until > 0, SUSPEND, 0).astype(int)
@@ -92,9 +93,12 @@ class MilitiaFaction(Actor):
         p, model = self.p, self.model
         week = model.week + 1
         m = self.drive = self.motivation()  # kept for this week's attacks (violence channel)
+        restrained = np.asarray(model.iran.directive) == 0
+        # a suspension on Tehran's order does not run out while the order stands
+        self.suspended_until = np.where(self.ordered & restrained & (self.suspended_until == week), week + 1,
+                                        self.suspended_until)
         suspended = self.suspended(week)
         losses = self.degradation + self.fatigue
-        restrained = np.asarray(model.iran.directive) == 0
         forced = model.constraints.forced_now(self.campaign_decision, week)
         self.drive_at_suspension = np.where(suspended & np.isnan(self.drive_at_suspension), m,
                                             self.drive_at_suspension)  # a truce imposed by a scenario event
@@ -103,7 +107,9 @@ class MilitiaFaction(Actor):
         # holds whatever the drive while the order stands, and ends once Tehran lifts it unless the faction would
         # suspend of its own accord.
         shocked = m > self.drive_at_suspension + p.militia_suspension_break
-        breaking = suspended & ~forced & np.where(self.ordered, ~restrained & (shocked | ~low), shocked)
+        lifted = self.ordered & ~restrained
+        breaking = suspended & ~forced & np.where(self.ordered, lifted & (shocked | ~low), shocked)
+        self.released = breaking & lifted
         holds = suspended & ~breaking & ~forced  # the running suspension goes on, whatever a draw would say
         # Tehran's order to stand down is a reason to suspend at any drive: defying it puts the funding and arms Iran
         # provides at stake, and with every allied faction ordered alike there is no rival to outbid (no loss of face).
@@ -116,7 +122,8 @@ class MilitiaFaction(Actor):
             + p.militia_suspension_inclusion * (model.iraq.inclusion - p.iraq_inclusion_initial),
         ], self.campaign, p.militia_rationality, where=(low | restrained | forced) & ~holds)
         self.campaign = np.where(holds, SUSPEND, campaign)
-        self.ordered = np.where(suspended, self.ordered, restrained)  # a suspension starting now is on Tehran's order
+        # a suspension starting now is on Tehran's order if Tehran restrains (a running one keeps its reason)
+        self.ordered = np.where(~suspended & (self.campaign == SUSPEND), restrained, self.ordered & suspended)
         # a faction whose campaign is suspended holds fire unless a scenario forces its posture: only the others draw
         holding = (self.campaign == SUSPEND) & ~model.constraints.forced_now(self.decision, week)
         self.posture = self.choose(self.decision, [0.0, m, 2.0 * m - p.militia_escalation_cost], self.posture,

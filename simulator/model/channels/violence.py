@@ -91,8 +91,7 @@ def _campaign(model, faction, week: int) -> None:
     faction.drive_at_suspension = np.where(over, np.nan, faction.drive_at_suspension)
     if ending.any():
         faction.suspended_until = np.where(ending, week, faction.suspended_until)
-        # an ordered suspension ends early only once Tehran has lifted its order (agents/militia.py)
-        for why, mask in ((" as Tehran lifts its order", faction.ordered), ("", ~faction.ordered)):
+        for why, mask in ((" as Tehran lifts its order", faction.released), ("", ~faction.released)):
             model.log.record(week, ending & mask, faction.name, "suspension",
                              f"{_label(faction)}: suspension ended{why}")
 
