@@ -269,13 +269,13 @@ def test_run_folder_parquet_is_the_table_pandas_writes(tmp_path):
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from simulator.output.run_folder import _write_parquet
+    from simulator.output.columns import write_parquet
 
     columns = {"world": np.arange(4, dtype=np.int64), "value": np.array([1.5, np.nan, 3.0, -0.0], dtype=np.float32),
                "date": np.datetime64("2024-01-15", "us") + np.arange(4).astype("timedelta64[D]"),
                "text": np.array(["a", "Kata'ib", None, "\u00e9"], dtype=object), "flag": np.array([1, 0, 0, 1], bool),
                "wide": np.array([np.nan, 2.5, 1e300, 0.0])}
-    _write_parquet(tmp_path / "ours.parquet", columns)
+    write_parquet(tmp_path / "ours.parquet", columns)
     pd.DataFrame(columns).to_parquet(tmp_path / "pandas.parquet", index=False)
     ours, theirs = (pq.read_table(tmp_path / f"{name}.parquet").replace_schema_metadata(None)
                     for name in ("ours", "pandas"))
@@ -289,12 +289,12 @@ def test_run_folder_csv_is_the_csv_pandas_writes(tmp_path):
     a mixed column as written."""
     import pandas as pd
 
-    from simulator.output.run_folder import write_csv_rows
+    from simulator.output.columns import write_csv
 
     rows = [{"kind": "metric", "name": "a", "median": 1.5, "count": 2, "mixed": "x", "whole": np.int64(3)},
             {"kind": "outcome", "name": "b, c", "median": np.int64(2), "p5": None, "mixed": 2, "whole": 4},
             {"kind": "outcome", "name": "d", "median": float("nan"), "count": 7, "mixed": 2.5, "whole": 5}]
-    write_csv_rows(tmp_path / "ours.csv", rows)
+    write_csv(tmp_path / "ours.csv", rows)
     pd.DataFrame(rows).to_csv(tmp_path / "pandas.csv", index=False)
     assert (tmp_path / "ours.csv").read_text() == (tmp_path / "pandas.csv").read_text()
 
