@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+
 WEEKS_PER_YEAR = 52.0  # the model's year: annual figures are 52 weekly steps
 
 
@@ -16,6 +18,10 @@ class Calendar:
 
     def day_of_year(self, week: int) -> int:
         return self.date(week).timetuple().tm_yday
+
+    def dates(self, weeks: np.ndarray) -> np.ndarray:
+        """The dates of `weeks` as datetime64[us] (the resolution pandas gives dates): the tables' date column."""
+        return np.datetime64(self.start, "us") + (7 * np.asarray(weeks, dtype=np.int64)).astype("timedelta64[D]")
 
     def label(self, week: int) -> str:
         return f"week {week} ({self.date(week).isoformat()})"

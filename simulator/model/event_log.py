@@ -71,6 +71,6 @@ class EventLog:
         return {
             "world": self.world_ids[worlds[order]].astype(np.int64),
             "week": week,
-            "date": np.datetime64(calendar.start, "us") + (7 * week).astype("timedelta64[D]"),
+            "date": calendar.dates(week),
             "actor": column(0), "kind": column(1), "description": column(2),
         }

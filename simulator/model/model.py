@@ -73,18 +73,18 @@ def world_stat(name: str, suffix: str, model) -> float:
     sort a week, cached on the model), so the 4 x 22 reporters cost about one numpy call a week."""
     recorder = model.recorder
     if recorder is None or recorder.last_week != model.week:
-        return _spread(np.atleast_1d(np.asarray(METRICS[name].read(model), dtype=np.float64))[None, :])[suffix][0]
+        return spread(np.atleast_1d(np.asarray(METRICS[name].read(model), dtype=np.float64))[None, :])[suffix][0]
     cached = getattr(model, "_reported_spread", None)
     if cached is None or cached[0] != model.week:
         cached = model._reported_spread = (model.week, {})
     if name not in cached[1]:
         names = [n for n in REPORTED if n not in cached[1]] if name in REPORTED else [name]
-        stats = _spread(np.stack([recorder.data[n][model.week] for n in names]))
+        stats = spread(np.stack([recorder.data[n][model.week] for n in names]))
         cached[1].update({n: {s: v[i] for s, v in stats.items()} for i, n in enumerate(names)})
     return cached[1][name][suffix]
 
 
-def _spread(rows: np.ndarray) -> dict:
+def spread(rows: np.ndarray) -> dict:
     """{suffix: one float per row} for rows (metrics, worlds): the SPREAD quantiles and the mean over worlds.
 
     The quantiles equal np.quantile(rows.astype(float), q, axis=1) value for value (numpy's default linear method,

@@ -25,30 +25,30 @@ class Recorder:
 
     def to_frame(self, world_ids: np.ndarray, calendar):
         """Long table: one row per (world, week) with world, week, date and every metric."""
-        return long_frame(self.series, list(METRICS), world_ids, calendar.start)
+        return long_frame(self.series, list(METRICS), world_ids, calendar)
 
     def columns(self, world_ids: np.ndarray, calendar) -> dict:
         """The long table of to_frame as {column: numpy array}, without pandas (what timeseries.parquet holds)."""
-        return long_columns(self.series, list(METRICS), world_ids, calendar.start)
+        return long_columns(self.series, list(METRICS), world_ids, calendar)
 
 
-def long_columns(series, names, world_ids: np.ndarray, start) -> dict:
+def long_columns(series, names, world_ids: np.ndarray, calendar) -> dict:
     """Long table of recorded series (`series(name)` a (weeks, worlds) array) as {column: array}: one row per
-    (world, week) with world, week, date (week 0 on `start`, datetime64[us] as pandas makes it) and the `names`
-    metrics. The one owner of the layout: Recorder.to_frame, Results.to_frame and timeseries.parquet come from it."""
+    (world, week) with world, week, date (`calendar.dates`) and the `names` metrics. The one owner of the layout:
+    Recorder.to_frame, Results.to_frame and timeseries.parquet come from it."""
     names = list(names)
     weeks = len(series(names[0])) if names else 0
     worlds = len(world_ids)
     week = np.tile(np.arange(weeks, dtype=np.int64), worlds)
     columns = {"world": np.repeat(np.asarray(world_ids, dtype=np.int64), weeks), "week": week,
-               "date": np.datetime64(start, "us") + (7 * week).astype("timedelta64[D]")}
+               "date": calendar.dates(week)}
     for name in names:
         columns[name] = series(name).T.reshape(-1)
     return columns
 
 
-def long_frame(series, names, world_ids: np.ndarray, start):
+def long_frame(series, names, world_ids: np.ndarray, calendar):
     """long_columns as a pandas DataFrame."""
     import pandas as pd
 
-    return pd.DataFrame(long_columns(series, names, world_ids, start))
+    return pd.DataFrame(long_columns(series, names, world_ids, calendar))

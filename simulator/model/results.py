@@ -79,9 +79,10 @@ class Results:
     def to_frame(self):
         """Long pandas table, one row per (world, week): world, week, date and every metric (as
         `LeverageModel.timeseries()`)."""
+        from .calendar import Calendar
         from .recorder import long_frame
 
-        return long_frame(self.series.__getitem__, self.series, self.world_ids, self.start_date)
+        return long_frame(self.series.__getitem__, self.series, self.world_ids, Calendar(self.start_date))
 
     def to_xarray(self):
         """An xarray.Dataset with dims (week, world), coordinates week, world and date (on week), one variable per

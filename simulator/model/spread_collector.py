@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from .mesa_core import load as _load_mesa
-from .model import REPORTED, _spread
+from .model import REPORTED, spread
 
 DataCollector = _load_mesa().DataCollector
 
@@ -49,7 +49,7 @@ class SpreadCollector(DataCollector):
         data = self._model.recorder.data if pending else {}
         for start in range(0, len(pending), weeks_per_sort):
             weeks = pending[start:start + weeks_per_sort]
-            stats = _spread(np.stack([data[name][week] for week in weeks for name in REPORTED]))
+            stats = spread(np.stack([data[name][week] for week in weeks for name in REPORTED]))
             for row, name in enumerate(REPORTED * len(weeks)):
                 for suffix, values in stats.items():
                     self._model_vars[name + suffix].append(values[row])

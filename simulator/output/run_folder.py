@@ -130,8 +130,7 @@ def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool =
             import pandas as pd
 
             pd.DataFrame(series).to_csv(staging / "timeseries.csv", index=False)
-            pd.DataFrame({name: np.asarray(events[name]) for name in events}).to_csv(staging / "events.csv",
-                                                                                      index=False)
+            pd.DataFrame(events).to_csv(staging / "events.csv", index=False)
         (staging / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         _write_summary_csv(staging / "summary.csv", summary)
         (staging / "story.txt").write_text(render(story) + "\n")
