@@ -222,6 +222,97 @@ def test_figures_that_cannot_be_drawn_are_reported_and_the_tables_kept(tmp_path,
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
 
 
+def _run_in_a_terminal(args, cwd) -> tuple[int, str]:
+    """`sim ARGS` as a student runs it: stdout and stderr a terminal (a pseudo-terminal here); exit status, output."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([str(SIM), *map(str, args)], stdout=follower, stderr=follower, cwd=cwd,
+                            env={**os.environ, "COLUMNS": "100"})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's other end closed when sim exited
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return proc.wait(timeout=300), b"".join(chunks).decode(errors="replace")
+
+
+def test_in_a_terminal_sim_run_returns_with_the_tables_and_the_figures_follow_whole(tmp_path):
+    from simulator.output.run_folder import FAILED, PENDING, read_run, wait_for_figures
+
+    out = tmp_path / "run"
+    status, output = _run_in_a_terminal(["run", "withdrawal", "--worlds", 50, "--out", out], tmp_path)
+    assert status == 0, output
+    names = {p.name for p in out.iterdir()}
+    assert {"manifest.json", "summary.json", "timeseries.parquet", "events.parquet", "story.txt"} <= names
+    assert PENDING in names or "figures" in names, f"neither the figures nor the pending mark: {names}"
+    if PENDING in names:
+        assert "figures/ follows in a few seconds" in " ".join(output.split()), output
+    assert wait_for_figures(out, timeout=120) is None
+    assert sorted(p.name for p in (out / "figures").iterdir()) == FILES
+    _pngs_valid(out)
+    names = {p.name for p in out.iterdir()}
+    assert PENDING not in names and FAILED not in names and not any(n.startswith(".") for n in names), names
+    assert sorted(read_run(out).figures) == FILES
+    assert [p.name for p in tmp_path.iterdir()] == ["run"], "no staging or figure folders left behind"
+
+
+def test_readers_wait_for_figures_still_being_drawn(tmp_path):
+    from simulator.interfaces.report import build
+    from simulator.output.run_folder import read_run
+
+    result = sim("run", "withdrawal", "--worlds", 30, "--no-wait-figures", "--out", tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    run = read_run(tmp_path / "run")  # at once: it waits for the figure process
+    assert sorted(run.figures) == FILES and run.figures_problem is None
+    _pngs_valid(tmp_path / "run")
+    page = build(tmp_path / "run").read_text()
+    assert page.count("data:image/png;base64") >= 3 and "figures are missing" not in page
+
+
+# a figure process that takes the run folder over and then exits without placing the figures
+_QUITTER = "import pickle, sys; s = sys.stdin.buffer; [pickle.load(s) for _ in range(3)]"
+# one that takes it over and reports a drawing failure there, as the real one does (figure_worker._place)
+_FAILER = ("import pickle, sys; from pathlib import Path; from simulator.output.figure_worker import _place; "
+           "s = sys.stdin.buffer; spec = pickle.load(s); data, drawn = pickle.load(s); folder = pickle.load(s); "
+           "Path(drawn).mkdir(parents=True, exist_ok=True); "
+           "_place(Path(folder), Path(drawn), list(spec['files']), 'RuntimeError: no fonts')")
+
+
+@pytest.mark.parametrize("child, reason", [(_QUITTER, "stopped before it had finished"),
+                                           (_FAILER, "drawing the figures failed: RuntimeError: no fonts")])
+def test_figures_lost_after_sim_run_returned_are_explained_to_readers(tmp_path, monkeypatch, child, reason):
+    from simulator.interfaces.report import build
+    from simulator.output.run_folder import PENDING, read_run
+
+    monkeypatch.setattr(figure_worker, "worker_command", lambda: [sys.executable, "-c", child])
+    monkeypatch.chdir(ROOT)  # the child imports simulator from here
+    result = sim("run", "withdrawal", "--worlds", 30, "--no-wait-figures", "--out", tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    assert "figures/ follows in a few seconds" in " ".join(result.output.split())
+    run = read_run(tmp_path / "run")
+    assert run.figures == {} and reason in run.figures_problem, run.figures_problem
+    assert not (tmp_path / "run" / PENDING).exists() or "stopped" in reason
+    page = " ".join(build(tmp_path / "run").read_text().split())
+    assert "This run's figures are missing: " in page and reason in page
+
+
+def test_a_figure_process_dead_before_the_hand_over_leaves_the_drawing_to_sim_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(figure_worker, "worker_command", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"])
+    result = sim("run", "withdrawal", "--worlds", 30, "--no-wait-figures", "--out", tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    assert "follows in a few seconds" not in " ".join(result.output.split())
+    _pngs_valid(tmp_path / "run")
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
 def test_sim_run_does_not_import_all_of_mesa_but_mesa_stays_whole():
     code = ("import sys\n"
             "from simulator import LeverageModel\n"

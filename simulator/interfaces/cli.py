@@ -40,10 +40,14 @@ def cli():
 @click.option("--out", "out", type=str, help="New folder for the results (default outputs/<scenario>/<timestamp>/).")
 @click.option("--csv", is_flag=True, help="Also write the time series and events as CSV.")
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figures.")
+@click.option("--wait-figures/--no-wait-figures", default=None,
+              help="Return only once the figures are drawn, or as soon as the tables are written while the figures "
+                   "follow in a few seconds (default: wait unless the output is a terminal).")
 @click.option("--predictions", "predictions_file", help="Reveal the predictions in this file (from `sim predict`).")
-def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_file):
+def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, wait_figures, predictions_file):
     """Run SCENARIO (a YAML file or the name of a shipped scenario) as a Monte Carlo ensemble, print a summary and
-    write the results."""
+    write the results. In a terminal the figures are drawn in the background and appear in the run folder a few
+    seconds after `sim run` returns (`sim report` waits for them); in a script `sim run` waits for them."""
     from .. import scenario as scenarios
     from ..output.run_folder import choose_folder
 
@@ -58,27 +62,30 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, predictions_fi
             raise UserError(f"--predictions {predictions_file}: these predictions are for scenario "
                             f"{guesses['scenario']!r}, not {spec.name!r}.")
     background = None
+    wait = not sys.stdout.isatty() if wait_figures is None else wait_figures  # a script may read them next
+    detach = not no_figures and not wait
     if not no_figures:  # figure processes lay out the figures while the model runs (see output.figure_worker)
-        from ..output.figure_worker import BackgroundFigures
+        from ..output.figure_worker import ONE_GROUP, BackgroundFigures
         from ..output.figures import layout, run_title
 
         background = BackgroundFigures(layout(run_title(f"{spec.name}: {spec.title}", spec.worlds, spec.seed),
-                                              spec.start_date, spec.weeks))
+                                              spec.start_date, spec.weeks), ONE_GROUP if detach else None)
     try:
         run_ = _simulate_with_progress(spec)
         if background is not None:
             from ..output.figures import figure_data
 
             background.submit(figure_data(run_.model, f"{spec.name}: {spec.title}"))
-        _report_and_write(run_, spec, folder, csv, background if background is not None else False, guesses)
+        _report_and_write(run_, spec, folder, csv, background if background is not None else False, guesses,
+                          detach)
     finally:
         if background is not None:
             background.cancel()  # nothing left to stop once the figures are in place
 
 
-def _report_and_write(run_, spec, folder, csv, figures, guesses):
+def _report_and_write(run_, spec, folder, csv, figures, guesses, detach=False):
     from ..output.figure_worker import FiguresFailed
-    from ..output.run_folder import write_run
+    from ..output.run_folder import PENDING, write_run
     from ..output.story import render, tell
     from ..output.summary import summarize, text_table
 
@@ -97,14 +104,17 @@ def _report_and_write(run_, spec, folder, csv, figures, guesses):
         guesses["reveal"] = predictions.reveal(run_.model, guesses)
         click.echo(predictions.reveal_text(guesses["reveal"], columns) + "\n")
     try:
-        written = write_run(run_, folder, summary, story, events, csv=csv, figures=figures, predictions=guesses)
+        written = write_run(run_, folder, summary, story, events, csv=csv, figures=figures, predictions=guesses,
+                            detach=detach)
     except FiguresFailed as err:
         echo(f"Results written to {folder}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, "
              f"story.txt, manifest.json{', CSV copies' if csv else ''}).")
         click.echo(f"Error: the figures were not drawn. {err} `sim run --no-figures` skips them.", err=True)
         sys.exit(1)
+    pending = (written / PENDING).exists()
     echo(f"Results written to {written}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, story.txt, "
-         f"manifest.json{', figures/' if figures else ''}{', CSV copies' if csv else ''}).")
+         f"manifest.json{', figures/' if figures and not pending else ''}{', CSV copies' if csv else ''})"
+         + ("; figures/ follows in a few seconds (drawn in the background)." if pending else "."))
 
 
 def width() -> int:

@@ -3,21 +3,27 @@
 Drawing the three run figures takes matplotlib about as long as simulating the run, and importing matplotlib another
 0.7 CPU-s; done after the tables they nearly doubled `sim run`. So `sim run` starts `BackgroundFigures` as soon as it
 knows the scenario: a fresh Python process (`subprocess`, no fork: nothing of the parent's state, threads or locks
-is inherited; two processes when more than a core is idle, `default_groups`) imports matplotlib and lays out the
+is inherited; in a session of its own, so closing the terminal does not stop it) imports matplotlib and lays out the
 empty figures while the parent simulates. After the run the parent sends it the figures' data
 (`figures.figure_data`, about 100 KB pickled through the child's stdin; nothing else crosses) and goes on printing
-and writing tables while the child draws into a private temporary folder. (A child at nice 10, so the run's own
-work would come first on a busy machine, measured no different: the run waits for its figures either way.)
-`finish` waits for the child, checks every PNG, and moves the folder into the run's staging folder, so the run
-folder is complete when `sim run` exits, or it is not there at all (as before).
+and writing tables while the child draws into a private temporary folder. Then one of two endings:
 
-If a child fails or hangs, `finish` says so on stderr and draws the figures in the parent instead (the same code,
-the same pixels); if that fails too it raises `FiguresFailed`: the run folder is still written, without figures,
-and `sim run` exits with status 1 and says why.
+- `finish` (a script, `sim run --wait-figures`): the parent waits for the child (two children when more than a core
+  is idle, `default_groups`), checks every PNG and moves them into the run's staging folder, so the run folder is
+  complete when `sim run` exits, or it is not there at all.
+- `detach` (in a terminal): the run folder is renamed into place with a `figures.pending` mark naming the child, the
+  parent tells the child where the folder is and exits, and the child adds figures/ whole (or `figures.failed` with
+  the reason) a few seconds later; readers wait for it (`run_folder.wait_for_figures`). The student reads the summary
+  meanwhile, and `sim run` returns in the time the model and the tables take.
 
-The child side is `main()`: it reads two pickled messages from stdin, the layout (at once) and then (data, folder);
-EOF before either means "cancelled" and the child exits quietly. The pickles come only from the parent that started
-it, through a pipe.
+If a child fails or hangs before the hand-over, the parent says so on stderr and draws the figures itself instead
+(the same code, the same pixels); if that fails too it raises `FiguresFailed`: the run folder is still written,
+without figures, and `sim run` exits with status 1 and says why.
+
+The child side is `main()`: it reads up to three pickled messages from stdin: the layout (at once), then (data,
+folder), then the run folder to place the figures in (`detach`); EOF before the second means "cancelled", EOF before
+the third means the parent collects the figures. The pickles come only from the parent that started it, through a
+pipe.
 """
 
 from __future__ import annotations
@@ -75,7 +81,7 @@ class BackgroundFigures:
         for group in groups:
             try:
                 proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, close_fds=True)
+                                        stderr=subprocess.PIPE, close_fds=True, start_new_session=os.name == "posix")
             except (OSError, TypeError, ValueError) as err:  # could not start (no interpreter?): the parent draws
                 self.errors.append(f"could not start a figure process: {err}")
                 continue
@@ -97,9 +103,9 @@ class BackgroundFigures:
                 try:
                     proc.stdin.write(pickle.dumps((split_layout(data, group), str(self.tmp)),
                                                   protocol=pickle.HIGHEST_PROTOCOL))
+                    proc.stdin.flush()
                 except OSError:  # the child died; finish() reports its exit status and stderr
-                    pass
-                _close(proc)
+                    _close(proc)
 
         self.data = data
         self._sender = threading.Thread(target=send, name="sim-figures-send", daemon=True)
@@ -112,7 +118,7 @@ class BackgroundFigures:
             self._sender.join(TIMEOUT_SECONDS)
         procs, self.procs = self.procs, []
         for proc, group in procs:
-            _close(proc)  # if submit() was never called
+            _close(proc)  # EOF: the child exits once it has drawn
             try:
                 _, err = proc.communicate(timeout=TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
@@ -153,6 +159,40 @@ class BackgroundFigures:
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
+    def detach(self, folder: Path) -> None:
+        """Leave the figures to the child: it moves them into the run folder `folder` (already in place, marked
+        `figures.pending` with `pid`) once drawn; nothing waits for it. If it cannot take them over, they are drawn
+        here and placed now (FiguresFailed, with `figures.failed` written, if that fails too)."""
+        from .run_folder import figures_failed, place_figures
+
+        if self._sender is not None:
+            self._sender.join(TIMEOUT_SECONDS)
+        if len(self.procs) == 1 and self.procs[0][0].stdin is not None:
+            proc = self.procs[0][0]
+            try:
+                proc.stdin.write(pickle.dumps(str(folder), protocol=pickle.HIGHEST_PROTOCOL))
+                proc.stdin.flush()
+            except OSError:  # it died: draw here
+                pass
+            else:
+                _close(proc)
+                self.procs, self.tmp = [], None  # it lives on, drawing into tmp: cancel() must not touch either
+                return
+        drawn = self.tmp.with_name(self.tmp.name + "-placed")
+        try:
+            self.finish(drawn)
+        except FiguresFailed as err:
+            figures_failed(folder, str(err))
+            raise
+        place_figures(folder, drawn)
+
+    @property
+    def pid(self) -> int | None:
+        """The process id of the one child that can take the figures over (`detach`), else None."""
+        if len(self.procs) == 1 and self.procs[0][0].poll() is None and not self.errors:
+            return self.procs[0][0].pid
+        return None
+
     def cancel(self) -> None:
         """Stop the processes (if still running) and remove what they drew."""
         procs, self.procs = self.procs, []
@@ -163,7 +203,8 @@ class BackgroundFigures:
             proc.wait()
             if proc.stderr is not None:
                 proc.stderr.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def _close(proc) -> None:
@@ -189,27 +230,49 @@ def valid_png(path: Path) -> bool:
 
 
 def main() -> None:
-    """The child: lay out the figures, wait for the data, draw, exit 0 (1 with a traceback on stderr if drawing
-    failed; 0 without drawing if the parent closed stdin early, which means it was cancelled)."""
+    """The child: lay out the figures, wait for the data, draw, then either exit (0, or 1 with a traceback on stderr
+    if drawing failed) or, if the parent hands over its run folder, place the figures there (`detach`). Exits 0
+    without drawing if the parent closed stdin early, which means it was cancelled."""
+    import traceback
+
     stream = sys.stdin.buffer
     try:
         spec = pickle.load(stream)
         from .figures import Drawing
 
         drawing = Drawing(spec)  # imports matplotlib and builds the empty panels while the parent simulates
-        try:
-            data, folder = pickle.load(stream)
-        except EOFError:
-            return
-        drawing.finish(data, Path(folder))
+        data, drawn = pickle.load(stream)
     except EOFError:
         return
-    except BaseException:
-        import traceback
-
+    problem = None
+    try:
+        drawing.finish(data, Path(drawn))
+    except Exception as err:  # noqa: BLE001 - told to whoever takes the figures: the parent or the run folder
         traceback.print_exc()
         sys.stderr.flush()
-        os._exit(1)
+        problem = f"{type(err).__name__}: {err}"
+    try:
+        folder = pickle.load(stream)
+    except EOFError:  # the parent collects the figures (finish)
+        os._exit(1 if problem else 0)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # the parent is gone: nobody reads stderr now
+    _place(Path(folder), Path(drawn), list(spec["files"]), problem)
+
+
+def _place(folder: Path, drawn: Path, files: list[str], problem: str | None) -> None:
+    """Put the figures drawn into `drawn` into the run folder, or say there why they could not be drawn."""
+    from .run_folder import figures_failed, place_figures
+
+    bad = [f for f in files if not valid_png(drawn / f)]
+    try:
+        if problem is None and not bad:
+            place_figures(folder, drawn)
+            return
+        figures_failed(folder, f"drawing the figures failed: {problem or 'no valid ' + ', '.join(bad)}")
+    except OSError:  # the run folder was moved or deleted meanwhile: nobody left to tell
+        pass
+    finally:
+        shutil.rmtree(drawn, ignore_errors=True)
 
 
 if __name__ == "__main__":

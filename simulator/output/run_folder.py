@@ -14,6 +14,11 @@ versions, and the story of the typical world as records (story.txt is rendered f
       events.parquet       what happened, per world and week
       predictions.json     predictions revealed against the run (sim run --predictions)
       figures/*.png        median and bands over time
+      figures.pending      while the figures are still being drawn after `sim run` returned (process id inside)
+      figures.failed       instead of figures/, if drawing them failed after `sim run` returned (the reason inside)
+
+`sim run` in a terminal returns once the tables are in place and its figure process adds figures/ a few seconds
+later, itself renamed into place whole (`place_figures`); readers wait for it (`wait_for_figures`).
 """
 
 from __future__ import annotations
@@ -32,12 +37,15 @@ import numpy as np
 
 from ..errors import UserError
 from ..files import check_parquet, check_writable, read_json, read_parquet
+from .figure_worker import FiguresFailed
 
 DEFAULT_ROOT = Path("outputs")  # relative to where `sim` is run, like any CLI output
 VERSIONED = ("numpy", "pandas", "pyarrow", "mesa", "matplotlib", "yaml", "click")
 REQUIRED = ("manifest.json", "summary.json", "timeseries.parquet", "events.parquet", "story.txt")
 EVENT_COLUMNS = ["world", "week", "actor", "kind", "description"]
 MANIFEST_KEYS = ("scenario", "seed", "worlds", "weeks", "start_date", "parameters", "story")
+PENDING, FAILED = "figures.pending", "figures.failed"
+WAIT_SECONDS = 300  # longest wait for figures still being drawn (they take a few seconds)
 ORIGIN = "Expected a folder written by `sim run` (manifest.json, summary.json, ...) or by `sim compare` " \
          "(comparison.json and runs/)"
 
@@ -109,9 +117,10 @@ def manifest(run, story: dict) -> dict:
 
 
 def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool = False, figures=True,
-              predictions: dict | None = None) -> Path:
+              predictions: dict | None = None, detach: bool = False) -> Path:
     """Write the run into `folder` (which must not exist yet) and return it. `figures`: True draws them here, a
-    `figure_worker.BackgroundFigures` started for this run collects them from its processes, False skips them.
+    `figure_worker.BackgroundFigures` started for this run collects them from its processes (with `detach`, its
+    process adds them after this returns: see the module docstring), False skips them.
     If the figures cannot be drawn, the folder is written without them and FiguresFailed is raised afterwards."""
     from .columns import write_parquet
     from .story import render
@@ -119,6 +128,7 @@ def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool =
     folder = Path(folder)
     staging = folder.parent / f".{folder.name}.partial-{os.getpid()}"
     staging.mkdir(parents=True)
+    handed_over = False
     try:
         model = run.model
         series = model.recorder.columns(model.world_ids, model.calendar)
@@ -138,31 +148,42 @@ def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool =
         if predictions is not None:
             (staging / "predictions.json").write_text(json.dumps(predictions, indent=2) + "\n")
         failed = None
-        if figures:
-            from .figure_worker import FiguresFailed
-
-            try:
-                if figures is True:
-                    from .figures import write_figures
-
-                    write_figures(model, staging / "figures", f"{run.scenario.name}: {run.scenario.title}")
-                else:
-                    figures.finish(staging / "figures")
-            except FiguresFailed as err:
-                failed = err
-            except Exception as err:  # noqa: BLE001 - the tables are kept; the user is told below
-                failed = FiguresFailed(f"{type(err).__name__}: {err}")
-                failed.__cause__ = err
+        if figures and detach and figures is not True and figures.pid is not None:
+            mark_figures_pending(staging, figures.pid)
+            handed_over = True
+        elif figures:
+            failed = _draw_figures(figures, staging / "figures", run)
         if folder.exists():
             raise UserError(f"{folder}: appeared while the run was being written; nothing was overwritten.")
         staging.rename(folder)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+    if handed_over:
+        figures.detach(folder)
     if failed is not None:
         raise FiguresFailed(f"{folder}/ is written, but without its figures: they could not be drawn ({failed}).") \
             from failed
     return folder
+
+
+def _draw_figures(figures, target: Path, run):
+    """Draw the run's figures into `target` here (figures=True) or collect them from a BackgroundFigures; the
+    FiguresFailed if they could not be drawn, else None."""
+    try:
+        if figures is True:
+            from .figures import write_figures
+
+            write_figures(run.model, target, f"{run.scenario.name}: {run.scenario.title}")
+        else:
+            figures.finish(target)
+    except FiguresFailed as err:
+        return err
+    except Exception as err:  # noqa: BLE001 - the tables are kept; the user is told
+        failed = FiguresFailed(f"{type(err).__name__}: {err}")
+        failed.__cause__ = err
+        return failed
+    return None
 
 
 def _write_summary_csv(path: Path, summary: dict) -> None:
@@ -187,6 +208,7 @@ class RunFolder:
     summary: dict
     figures: dict = field(default_factory=dict)  # file name -> Path
     predictions: dict | None = None
+    figures_problem: str | None = None  # why figures/ is missing although it was to be drawn
 
     @property
     def name(self) -> str:
@@ -239,7 +261,8 @@ def read_run(folder, inside: str = "") -> RunFolder:
     check_parquet(folder / "timeseries.parquet", ["world", "week"], rows=worlds * (weeks + 1))
     check_parquet(folder / "events.parquet", EVENT_COLUMNS)
     predictions = read_predictions(folder / "predictions.json") if (folder / "predictions.json").is_file() else None
-    return RunFolder(folder, manifest, summary, read_figures(folder / "figures"), predictions)
+    problem = wait_for_figures(folder)
+    return RunFolder(folder, manifest, summary, read_figures(folder / "figures"), predictions, problem)
 
 
 def _check_manifest(path: Path, manifest: dict) -> None:
@@ -263,6 +286,73 @@ def _check_manifest(path: Path, manifest: dict) -> None:
                         f"{'are' if len(problems) > 1 else 'is'} not what `sim run` writes (whole numbers for "
                         f"worlds, weeks and seed, objects for parameters and story, an ISO date for start_date). "
                         f"Expected the manifest as written by `sim run`; produce the folder again.")
+
+
+# ---------------------------------------------------------------------------------- figures drawn after `sim run`
+def mark_figures_pending(folder: Path, pid: int) -> None:
+    """Say in the run folder (still being written) that process `pid` will add figures/ after the run returns."""
+    (Path(folder) / PENDING).write_text(json.dumps({"pid": pid}) + "\n")
+
+
+def place_figures(folder: Path, drawn: Path) -> None:
+    """Move the folder of drawn PNGs `drawn` into the run folder as figures/, whole (a hidden name first, then one
+    rename), and remove the pending mark."""
+    folder = Path(folder)
+    partial = folder / f".figures.partial-{os.getpid()}"
+    shutil.move(str(drawn), str(partial))
+    partial.rename(folder / "figures")
+    (folder / PENDING).unlink(missing_ok=True)
+
+
+def figures_failed(folder: Path, reason: str) -> None:
+    """Record in the run folder why its figures were not drawn, in place of the pending mark."""
+    folder = Path(folder)
+    (folder / FAILED).write_text(reason.rstrip() + "\n")
+    (folder / PENDING).unlink(missing_ok=True)
+
+
+def wait_for_figures(folder: Path, timeout: float = WAIT_SECONDS) -> str | None:
+    """Wait while the run's figures are still being drawn; None once they are there (or were never to be drawn), else
+    why they are missing."""
+    import time
+
+    folder = Path(folder)
+    pending = folder / PENDING
+    deadline = time.monotonic() + timeout
+    while pending.exists():
+        try:
+            pid = int(json.loads(pending.read_text())["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pid = None
+        if not pending.exists():
+            break
+        if pid is None or not _running(pid):
+            if pending.exists():
+                return f"the process drawing them (process {pid}) stopped before it had finished"
+            break
+        if time.monotonic() > deadline:
+            return f"they were still being drawn (by process {pid}) after {timeout:.0f} s"
+        time.sleep(0.05)
+    if (folder / FAILED).is_file():
+        return (folder / FAILED).read_text().strip()
+    return None
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` is alive (an exited child not yet reaped by its parent counts as gone)."""
+    if os.name != "posix":
+        return True  # no cheap check elsewhere: the wait's timeout applies
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
 
 
 def read_figures(folder: Path) -> dict:

@@ -251,6 +251,7 @@ def headlines(result) -> dict:
         "share_note": _share_note(worlds),
         "figures": figures,
         "no_figures": not run.figures,
+        "figures_problem": run.figures_problem,
     }
 
 
