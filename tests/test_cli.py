@@ -211,3 +211,12 @@ def test_a_wide_table_stacks_into_even_blocks_that_fit():
     counts = [sum(f"column {i}" in b for i in range(1, 6)) for b in blocks]
     assert counts == [3, 2], f"five columns in blocks of {counts}, not 3 and 2"
     assert blocks[1].startswith("Wide (continued):") and all("a row label" in b for b in blocks)
+
+
+def test_a_progress_bar_only_for_runs_with_a_second_or_more_to_go():
+    from simulator.interfaces.cli import wants_progress_bar
+
+    assert not wants_progress_bar(0.3, 10, 104), "not in the first half second"
+    assert wants_progress_bar(0.6, 10, 104), "0.06 s a week, 94 weeks to go: about 5.6 s left"
+    assert not wants_progress_bar(0.6, 80, 104), "0.0075 s a week, 24 weeks to go: 0.18 s left, a bar would flash"
+    assert not wants_progress_bar(5.0, 104, 104), "done"

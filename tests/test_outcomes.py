@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import SCENARIOS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.model import outcomes as vocabulary
 from simulator.model.outcomes import OUTCOMES, OutcomeTracker, from_series, share_interval
@@ -142,3 +144,34 @@ def test_docs_outcomes_is_in_sync():
         "docs/outcomes.md is stale: regenerate it with "
         "python -c 'from simulator.model.outcomes import to_markdown; print(to_markdown(), end=\"\")' "
         "> docs/outcomes.md")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 12), st.integers(1, 5), st.integers(0, 2**32 - 1), st.booleans())
+def test_the_whole_run_at_once_gives_the_weekly_tracker_bit_for_bit(weeks, worlds, seed, blanks):
+    """from_series takes every week in one update; sweeps feed the tracker a week at a time. Same numbers, to the bit
+    (sums added in the same order, first weeks counted alike), with NaN, -0.0 and ties in the data."""
+    rng = np.random.default_rng(seed)
+    data = rng.choice([-1.0, -0.0, 0.0, 0.5, 2.5, 3.0, 7.0], size=(weeks + 1, worlds)) * rng.random((weeks + 1, worlds))
+    if blanks:
+        data[rng.random(data.shape) < 0.2] = np.nan
+    outcomes = {f"{stat}:{t}:{rel}": vocabulary.Outcome("m", stat, t, rel)
+                for stat in vocabulary.STATS for t, rel in ([(None, False)] if stat in vocabulary.VALUE_STATS
+                                                            else [(0.4, False), (0.9, True)])}
+    tracker = OutcomeTracker(outcomes, {"m": data[0]})
+    for week in range(1, weeks + 1):
+        tracker.update({"m": data[week]}, week)
+    weekly, whole = tracker.results(), from_series({"m": data}.__getitem__, outcomes)
+    for name in outcomes:
+        assert weekly[name].tobytes() == whole[name].tobytes(), (name, weekly[name], whole[name])
+
+
+def test_first_week_and_sums_over_a_whole_run_at_once():
+    data = np.array([[0.0, 9.0], [1.0, 0.1], [3.0, 0.2], [2.0, 5.0]])  # weeks 0-3, two worlds
+    outcomes = {"first": vocabulary.Outcome("m", "first_week_above", 2.5),
+                "below": vocabulary.Outcome("m", "first_week_below", 0.5, relative=True),
+                "sum": vocabulary.Outcome("m", "sum"), "mean": vocabulary.Outcome("m", "mean")}
+    got = from_series({"m": data}.__getitem__, outcomes)
+    assert got["first"].tolist()[0] == 2.0 and np.isnan(got["first"][1]), "week 2 crosses 2.5; world 2 starts above"
+    assert np.isnan(got["below"][0]) and got["below"][1] == 1.0, "0.1 is below half of 9.0 in week 1"
+    assert got["sum"].tolist() == [6.0, 5.3] and got["mean"].tolist() == [2.0, 5.3 / 3]

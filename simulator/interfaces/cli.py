@@ -12,7 +12,8 @@ from ..errors import UserError
 from ..extras import require
 from ..model.units import plural
 
-PROGRESS_AFTER_SECONDS = 0.5
+PROGRESS_AFTER_SECONDS = 0.5  # a progress bar once a run has taken this long...
+PROGRESS_LEFT_SECONDS = 1.0  # ...and is expected to take this much longer (a bar that flashes by is noise)
 
 
 class _Group(click.Group):
@@ -132,14 +133,14 @@ def echo(text: str) -> None:
 
 
 def _simulate_with_progress(spec):
-    """Run the ensemble; show a progress bar only if it is taking more than a moment."""
+    """Run the ensemble; show a progress bar only if it is taking more than a moment and is not nearly done."""
     from ..output.run import simulate
 
     started = time.perf_counter()
     state = {"bar": None, "task": None}
 
     def progress(week, weeks):
-        if state["bar"] is None and time.perf_counter() - started > PROGRESS_AFTER_SECONDS:
+        if state["bar"] is None and wants_progress_bar(time.perf_counter() - started, week, weeks):
             from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
             state["bar"] = Progress("[progress.description]{task.description}", BarColumn(),
@@ -155,6 +156,11 @@ def _simulate_with_progress(spec):
     finally:
         if state["bar"] is not None:
             state["bar"].stop()
+
+
+def wants_progress_bar(elapsed: float, week: int, weeks: int) -> bool:
+    """Whether a run `elapsed` seconds in, at `week` of `weeks`, is slow enough for a progress bar."""
+    return elapsed > PROGRESS_AFTER_SECONDS and elapsed / max(week, 1) * (weeks - week) > PROGRESS_LEFT_SECONDS
 
 
 def _stderr_console():

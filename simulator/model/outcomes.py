@@ -148,25 +148,33 @@ class OutcomeTracker:
             self.state[name] = np.full(start.shape, fill)
 
     def update(self, values: dict[str, np.ndarray], week: int) -> None:
-        self.weeks = week
+        """Take this week's values of the metrics; or, as (weeks, worlds) arrays, those of several weeks ending with
+        `week` at once (the same result as one week at a time: sums are still added week by week)."""
         for name, o in self.outcomes.items():
             v = np.asarray(values[o.metric], dtype=float)
+            v = v[None] if v.ndim == 1 else v
             s = self.state[name]
             if o.stat in ("final", "final_above", "final_below"):
-                s[:] = v
+                s[:] = v[-1]
             elif o.stat in ("mean", "sum"):
-                s += v
+                if len(v) == 1:
+                    s += v[0]
+                else:  # cumsum adds row after row, as the weekly updates do
+                    s[:] = np.cumsum(np.concatenate([s[None], v]), axis=0)[-1]
             elif o.stat == "max":
-                np.maximum(s, v, out=s)
+                np.maximum(s, v.max(axis=0), out=s)
             elif o.stat == "min":
-                np.minimum(s, v, out=s)
+                np.minimum(s, v.min(axis=0), out=s)
             else:
                 t = self.thresholds[name]
                 hit = (v > t if o.stat.endswith("above") else v < t) & self.armed[name]
+                ever = hit.any(axis=0)
                 if o.stat.startswith("ever"):
-                    s[hit] = 1.0
+                    s[ever] = 1.0
                 else:
-                    s[np.isnan(s) & hit] = week
+                    first = np.isnan(s) & ever
+                    s[first] = week - len(v) + 1 + hit.argmax(axis=0)[first]
+        self.weeks = week
 
     def results(self) -> dict[str, np.ndarray]:
         out = {}
@@ -192,9 +200,9 @@ def from_series(series, outcomes: dict[str, Outcome] | None = None) -> dict[str,
     outcomes = OUTCOMES if outcomes is None else outcomes
     data = {m: np.asarray(series(m), dtype=float) for m in needed_metrics(outcomes)}
     tracker = OutcomeTracker(outcomes, {m: s[0] for m, s in data.items()})
-    weeks = next(iter(data.values())).shape[0] if data else 1
-    for week in range(1, weeks):
-        tracker.update({m: s[week] for m, s in data.items()}, week)
+    weeks = next(iter(data.values())).shape[0] - 1 if data else 0
+    if weeks > 0:
+        tracker.update({m: s[1:] for m, s in data.items()}, weeks)  # every week at once
     return tracker.results()
 
 
