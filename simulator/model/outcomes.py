@@ -157,10 +157,8 @@ class OutcomeTracker:
             if o.stat in ("final", "final_above", "final_below"):
                 s[:] = v[-1]
             elif o.stat in ("mean", "sum"):
-                if len(v) == 1:
-                    s += v[0]
-                else:  # cumsum adds row after row, as the weekly updates do
-                    s[:] = np.cumsum(np.concatenate([s[None], v]), axis=0)[-1]
+                for row in v:  # week after week: v.sum(axis=0) may add pairwise, with other roundings
+                    s += row
             elif o.stat == "max":
                 np.maximum(s, v.max(axis=0), out=s)
             elif o.stat == "min":
