@@ -322,6 +322,14 @@ def test_sim_run_does_not_import_all_of_mesa_but_mesa_stays_whole():
             "from mesa import DataCollector, batch_run\n"
             "assert isinstance(m, mesa.Model) and isinstance(m.us, mesa.Agent) and mesa.__version__\n"
             "assert mesa.space.MultiGrid and batch_run and isinstance(m.datacollector, DataCollector)\n"
+            "assert mesa.model._mesa_logger.name == 'MESA.mesa.model', 'the logger Mesa would name itself'\n"
+            "import inspect, logging\n"
+            "assert mesa.mesa_logging.inspect is inspect, 'Mesa logging has inspect back'\n"
+            "assert mesa.Model.__init__.__wrapped__, 'wrapped by method_logger'\n"
+            "logging.getLogger('MESA').setLevel(logging.DEBUG)\n"
+            "import io; out = io.StringIO(); h = logging.StreamHandler(out); logging.getLogger('MESA').addHandler(h)\n"
+            "mesa.Model(seed=1)\n"
+            "assert 'calling Model.__init__' in out.getvalue(), out.getvalue()\n"
             "import mesa.experimental\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stderr
