@@ -62,26 +62,34 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, wait_figures, 
         if guesses["scenario"] != spec.name:
             raise UserError(f"--predictions {predictions_file}: these predictions are for scenario "
                             f"{guesses['scenario']!r}, not {spec.name!r}.")
-    background = None
     wait = not sys.stdout.isatty() if wait_figures is None else wait_figures  # a script may read them next
     detach = not no_figures and not wait
-    if not no_figures:  # figure processes lay out the figures while the model runs (see output.figure_worker)
-        from ..output.figure_worker import ONE_GROUP, BackgroundFigures
-        from ..output.figures import layout, run_title
-
-        background = BackgroundFigures(layout(run_title(f"{spec.name}: {spec.title}", spec.worlds, spec.seed),
-                                              spec.start_date, spec.weeks), ONE_GROUP if detach else None)
+    background = None
+    if not no_figures and not detach:  # the figure processes lay out the figures while the model runs
+        background = _figure_processes(spec, None)
     try:
         run_ = _simulate_with_progress(spec)
-        if background is not None:
+        if not no_figures:
             from ..output.figures import figure_data
 
+            if background is None:  # started only now: one drawing alongside the model slows it (~0.12 s here)
+                background = _figure_processes(spec, "one")
             background.submit(figure_data(run_.model, f"{spec.name}: {spec.title}"))
         _report_and_write(run_, spec, folder, csv, background if background is not None else False, guesses,
                           detach)
     finally:
         if background is not None:
             background.cancel()  # nothing left to stop once the figures are in place
+
+
+def _figure_processes(spec, groups):
+    """The run's figure processes (see output.figure_worker), started with the figures' layout; `groups`: "one"
+    process, or None for as many as the machine has idle cores for."""
+    from ..output.figure_worker import ONE_GROUP, BackgroundFigures
+    from ..output.figures import layout, run_title
+
+    return BackgroundFigures(layout(run_title(f"{spec.name}: {spec.title}", spec.worlds, spec.seed), spec.start_date,
+                                    spec.weeks), ONE_GROUP if groups == "one" else None)
 
 
 def _report_and_write(run_, spec, folder, csv, figures, guesses, detach=False):

@@ -11,7 +11,8 @@ and writing tables while the child draws into a private temporary folder. Then o
 - `finish` (a script, `sim run --wait-figures`): the parent waits for the child (two children when more than a core
   is idle, `default_groups`), checks every PNG and moves them into the run's staging folder, so the run folder is
   complete when `sim run` exits, or it is not there at all.
-- `detach` (in a terminal): the run folder is renamed into place with a `figures.pending` mark naming the child, the
+- `detach` (in a terminal): one child, started only once the model has run (drawing beside the model slowed it by
+  about 0.1 s here). The run folder is renamed into place with a `figures.pending` mark naming the child, the
   parent tells the child where the folder is and exits, and the child adds figures/ whole (or `figures.failed` with
   the reason) a few seconds later; readers wait for it (`run_folder.wait_for_figures`). The student reads the summary
   meanwhile, and `sim run` returns in the time the model and the tables take.
