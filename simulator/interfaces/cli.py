@@ -95,26 +95,31 @@ def _figure_layout(spec) -> dict:
 
 def _report_and_write(run_, spec, folder, csv, figures, guesses):
     from ..output.figure_worker import FiguresFailed
-    from ..output.run_folder import PENDING, write_run
+    from ..output.run_folder import PENDING, RunWriter
     from ..output.story import render, tell
     from ..output.summary import summarize, text_table
 
-    summary = summarize(run_.model)
     events = run_.model.event_columns()
-    story = tell(run_.model, events)
-    columns = width()
-    echo(f"{spec.name}: {spec.title}")
-    echo(f"{spec.worlds:,} worlds x {spec.weeks} weeks from {spec.start_date}, seed {spec.seed}; simulated in "
-         f"{run_.seconds:.2f} s\n")
-    click.echo(text_table(run_.model, summary, columns) + "\n")
-    click.echo(render(story, columns) + "\n")
-    if guesses is not None:
-        from ..output import predictions
-
-        guesses["reveal"] = predictions.reveal(run_.model, guesses)
-        click.echo(predictions.reveal_text(guesses["reveal"], columns) + "\n")
+    writer = RunWriter(run_, folder, events, csv)  # the tables, while the summary and story are made and printed
     try:
-        written = write_run(run_, folder, summary, story, events, csv=csv, figures=figures, predictions=guesses)
+        summary = summarize(run_.model)
+        story = tell(run_.model, events)
+        columns = width()
+        echo(f"{spec.name}: {spec.title}")
+        echo(f"{spec.worlds:,} worlds x {spec.weeks} weeks from {spec.start_date}, seed {spec.seed}; simulated in "
+             f"{run_.seconds:.2f} s\n")
+        click.echo(text_table(run_.model, summary, columns) + "\n")
+        click.echo(render(story, columns) + "\n")
+        if guesses is not None:
+            from ..output import predictions
+
+            guesses["reveal"] = predictions.reveal(run_.model, guesses)
+            click.echo(predictions.reveal_text(guesses["reveal"], columns) + "\n")
+    except BaseException:
+        writer.abandon()
+        raise
+    try:
+        written = writer.finish(summary, story, figures, guesses)
     except FiguresFailed as err:
         echo(f"Results written to {folder}/ (timeseries.parquet, events.parquet, summary.json, summary.csv, "
              f"story.txt, manifest.json{', CSV copies' if csv else ''}).")
