@@ -174,3 +174,31 @@ def test_damaged_design_or_manifest(made, tmp_path, damage, fragments, command):
         ["sweep", made / "sweep.yaml", "--out", sweep, "--resume", "--workers", 1]
     refused(sim(*args), *fragments)
     assert not (sweep / "chunks" / "chunk-000002.parquet").exists(), "nothing may run on a damaged folder"
+
+
+@pytest.mark.parametrize("mark, reason", [("not json", "figures.pending is damaged"),
+                                          ('{"pid": 999999999}', "(process 999999999) stopped before it had finished")])
+def test_a_run_whose_figures_never_came_is_reported_with_the_reason(made, tmp_path, mark, reason):
+    """A figures.pending mark left behind (the drawing process killed, or the file hand-edited): readers do not wait
+    for ever, and the report says why the figures are missing."""
+    from simulator.output.run_folder import read_run
+
+    folder = copy(made, "run", tmp_path)
+    (folder / "figures.pending").write_text(mark)
+    assert reason in read_run(folder).figures_problem
+    result = sim("report", folder)
+    assert result.exit_code == 0, result.output
+    assert reason in " ".join((folder / "report.html").read_text().split())
+
+
+def test_readers_wait_for_a_living_drawing_process_no_longer_than_the_timeout(made, tmp_path):
+    import os
+    import time
+
+    from simulator.output.run_folder import wait_for_figures
+
+    folder = copy(made, "run", tmp_path)
+    (folder / "figures.pending").write_text(json.dumps({"pid": os.getpid()}))  # alive, and never done
+    started = time.monotonic()
+    assert "still being drawn" in wait_for_figures(folder, timeout=0.3)
+    assert 0.3 <= time.monotonic() - started < 5

@@ -152,7 +152,7 @@ class RunWriter:
 
                 pd.DataFrame(series).to_csv(self.staging / "timeseries.csv", index=False)
                 pd.DataFrame(events).to_csv(self.staging / "events.csv", index=False)
-        except BaseException as err:  # noqa: BLE001 - raised again by finish()
+        except Exception as err:  # noqa: BLE001 - raised again by finish()
             self.error = err
 
     def finish(self, summary: dict, story: dict, figures=True, predictions: dict | None = None) -> Path:
@@ -355,14 +355,12 @@ def wait_for_figures(folder: Path, timeout: float = WAIT_SECONDS) -> str | None:
     while pending.exists():
         try:
             pid = int(json.loads(pending.read_text())["pid"])
+        except FileNotFoundError:  # placed just now
+            break
         except (OSError, ValueError, KeyError, TypeError):
-            pid = None
-        if not pending.exists():
-            break
-        if pid is None or not _running(pid):
-            if pending.exists():
-                return f"the process drawing them (process {pid}) stopped before it had finished"
-            break
+            return f"{pending} is damaged (expected the id of the process drawing them)"
+        if not _running(pid) and pending.exists():
+            return f"the process drawing them (process {pid}) stopped before it had finished"
         if time.monotonic() > deadline:
             return f"they were still being drawn (by process {pid}) after {timeout:.0f} s"
         time.sleep(0.05)
