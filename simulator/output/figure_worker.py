@@ -1,12 +1,13 @@
-"""`sim run`'s figures, drawn by a background process while the model runs and the tables are written.
+"""`sim run`'s figures, drawn by a background process while the model runs and the tables are written, or after
+`sim run` has returned.
 
 Drawing the three run figures takes matplotlib about as long as simulating the run, and importing matplotlib another
-0.7 CPU-s; done after the tables they nearly doubled `sim run`. So `sim run` starts `BackgroundFigures` as soon as it
-knows the scenario: a fresh Python process (`subprocess`, no fork: nothing of the parent's state, threads or locks
-is inherited; in a session of its own, so closing the terminal does not stop it) imports matplotlib and lays out the
-empty figures while the parent simulates. After the run the parent sends it the figures' data
-(`figures.figure_data`, about 100 KB pickled through the child's stdin; nothing else crosses) and goes on printing
-and writing tables while the child draws into a private temporary folder. Then one of two endings:
+0.7 CPU-s; done after the tables they nearly doubled `sim run`. So they are drawn by `BackgroundFigures`: a fresh
+Python process (`subprocess`, no fork: nothing of the parent's state, threads or locks is inherited; in a session of
+its own, so closing the terminal does not stop it). In a script it starts as soon as `sim run` knows the scenario,
+imports matplotlib and lays out the empty figures while the parent simulates. After the run the parent sends it the
+figures' data (`figures.figure_data`, about 100 KB pickled through the child's stdin; nothing else crosses) and goes
+on printing and writing tables while the child draws into a private temporary folder. Then one of two endings:
 
 - `finish` (a script, `sim run --wait-figures`): the parent waits for the child (two children when more than a core
   is idle, `default_groups`), checks every PNG and moves them into the run's staging folder, so the run folder is
