@@ -92,3 +92,24 @@ def test_no_parameters_in_range_break_invariants(values, levers, seed):
 
 def test_every_action_is_exercised_by_the_property_test():
     assert {name for name, _ in LEVERS} == set(ACTIONS), "add new actions to LEVERS"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**31), st.lists(st.tuples(st.sampled_from(["a", "b", "mood.x", "attacks.y"]),
+                                                  st.integers(0, 4), st.booleans()), min_size=1, max_size=25))
+def test_a_world_draws_the_same_numbers_however_and_with_whom_it_draws(seed, requests):
+    """Counter-based streams: a world's uniform depends only on (seed, world id, week, stream), not on which other
+    streams were drawn before or in the same block, nor on the other worlds, nor on `at`."""
+    from simulator.model.random_streams import RandomStreams
+
+    ids = np.array([3, 17, 4, 99, 250])
+    streams = RandomStreams(seed, ids)
+    for stream, week, partial in sorted(requests, key=lambda r: r[1]):  # weeks in order, as a model draws
+        at = np.array([1, 3]) if partial else None
+        got = streams.uniform(stream, week, at)
+        alone = RandomStreams(seed, ids).uniform(stream, week)  # drawn on its own
+        assert np.array_equal(got, alone if at is None else alone[at]), (stream, week, partial)
+        bigger = RandomStreams(seed, np.arange(300)).uniform(stream, week)  # the same worlds among others
+        assert np.array_equal(alone, bigger[ids])
+        assert ((0.0 <= got) & (got < 1.0)).all()
+        got[...] = -1.0  # a caller may work on its draw in place; later draws are not affected
