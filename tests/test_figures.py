@@ -380,7 +380,9 @@ def test_run_folder_parquet_is_the_table_pandas_writes(tmp_path):
     columns = {"world": np.arange(4, dtype=np.int64), "value": np.array([1.5, np.nan, 3.0, -0.0], dtype=np.float32),
                "date": np.datetime64("2024-01-15", "us") + np.arange(4).astype("timedelta64[D]"),
                "text": np.array(["a", "Kata'ib", None, "\u00e9"], dtype=object), "flag": np.array([1, 0, 0, 1], bool),
-               "wide": np.array([np.nan, 2.5, 1e300, 0.0])}
+               "wide": np.array([np.nan, 2.5, 1e300, 0.0]),
+               "ascii": np.array(["US strikes", "", "a", "Kata'ib"], dtype=object),  # strings only: the fast path
+               "unicode": np.array(["\u00e9t\u00e9", "Ba\u1e2bd\u0101d", "", "\u062f"], dtype=object)}
     write_parquet(tmp_path / "ours.parquet", columns)
     pd.DataFrame(columns).to_parquet(tmp_path / "pandas.parquet", index=False)
     ours, theirs = (pq.read_table(tmp_path / f"{name}.parquet").replace_schema_metadata(None)
