@@ -113,3 +113,19 @@ def test_a_world_draws_the_same_numbers_however_and_with_whom_it_draws(seed, req
         assert np.array_equal(alone, bigger[ids])
         assert ((0.0 <= got) & (got < 1.0)).all()
         got[...] = -1.0  # a caller may work on its draw in place; later draws are not affected
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 7), st.integers(1, 40), st.sampled_from([np.float32, np.float64]), st.integers(0, 2**31),
+       st.booleans(), st.lists(st.floats(0.0, 1.0), min_size=1, max_size=6))
+def test_row_quantiles_are_numpys_quantiles(rows, worlds, dtype, seed, blanks, q):
+    """Band charts and the DataCollector take their quantiles from one sort of the recorded rows: the very numbers
+    np.quantile gives, ties, NaN and one-world ensembles included."""
+    from simulator.model.quantiles import row_quantiles
+
+    rng = np.random.default_rng(seed)
+    data = (rng.choice([0.0, 1.0, 2.5, -3.0], size=(rows, worlds)) * rng.random((rows, worlds))).astype(dtype)
+    if blanks:
+        data[rng.random(data.shape) < 0.1] = np.nan
+    expected = np.quantile(data.astype(float), q, axis=1)
+    assert np.array_equal(row_quantiles(data, q), expected, equal_nan=True)

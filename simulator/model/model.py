@@ -29,6 +29,7 @@ from .events import EventSchedule
 from .factions import FACTIONS
 from .mesa_core import load as _load_mesa
 from .metrics import METRICS
+from .quantiles import row_quantiles
 from .random_streams import RandomStreams
 from .recorder import Recorder
 from .threats import Threats, normal_leakage
@@ -85,23 +86,9 @@ def world_stat(name: str, suffix: str, model) -> float:
 
 
 def spread(rows: np.ndarray) -> dict:
-    """{suffix: one float per row} for rows (metrics, worlds): the SPREAD quantiles and the mean over worlds.
-
-    The quantiles equal np.quantile(rows.astype(float), q, axis=1) value for value (numpy's default linear method,
-    NaN for a row with NaN), computed from one contiguous sort of the recorded float32 rows: about three times
-    faster than np.quantile, which partitions a strided float64 copy."""
-    n = rows.shape[1]
-    ordered = np.sort(rows, axis=1)
-    q = np.array(list(SPREAD.values()))
-    virtual = (n - 1) * q
-    below = np.floor(virtual)
-    lo, hi = (np.minimum(i, n - 1).astype(np.intp) for i in (below, below + 1))
-    gamma = (virtual - np.where(virtual >= n - 1, -1.0, below))[:, None]  # as numpy's _get_gamma
-    a, b = ordered[:, lo].astype(np.float64).T, ordered[:, hi].astype(np.float64).T
-    diff = b - a
-    values = a + diff * gamma  # numpy's _lerp, exact at both ends
-    np.subtract(b, diff * (1 - gamma), out=values, where=gamma >= 0.5)
-    values[:, np.isnan(ordered[:, -1])] = np.nan
+    """{suffix: one float per row} for rows (metrics, worlds): the SPREAD quantiles (quantiles.row_quantiles, the
+    numbers np.quantile gives) and the mean over worlds."""
+    values = row_quantiles(rows, list(SPREAD.values()))
     out = {suffix: [float(v) for v in values[i]] for i, suffix in enumerate(SPREAD)}
     out["_mean"] = [float(v) for v in rows.mean(axis=1, dtype=np.float64)]
     return out

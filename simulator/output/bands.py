@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..model.quantiles import row_quantiles
+
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 OUTER_ALPHA, INNER_ALPHA = 0.15, 0.3  # opacity of the 5-95% band and of the 25-75% band drawn over it
 LINE_STYLES = ("-", "--", "-.", ":")
@@ -22,9 +24,10 @@ def first_week(unit: str) -> int:
 
 def quantiles(series: np.ndarray, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(weeks, q): q is (5, weeks) with the QUANTILES over worlds of a (weeks + 1, worlds) series from `start`."""
-    series = np.asarray(series, dtype=float)
+    series = np.asarray(series)
+    series = series if series.dtype.kind == "f" else series.astype(float)
     start = min(start, max(len(series) - 1, 0))
-    return np.arange(start, len(series)), np.quantile(series[start:], QUANTILES, axis=1)
+    return np.arange(start, len(series)), row_quantiles(series[start:], QUANTILES)
 
 
 def draw_band(ax, x, q, color: str = "C0", label: str | None = None, index: int = 0) -> list:
