@@ -129,3 +129,29 @@ def test_row_quantiles_are_numpys_quantiles(rows, worlds, dtype, seed, blanks, q
         data[rng.random(data.shape) < 0.1] = np.nan
     expected = np.quantile(data.astype(float), q, axis=1)
     assert np.array_equal(row_quantiles(data, q), expected, equal_nan=True)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 1.0, 2.0, 0.5, np.nan]), min_size=1, max_size=12), st.integers(0, 2**31),
+       st.booleans())
+def test_the_event_log_tells_each_change_once_grouped_by_new_value(old, seed, scalar_old):
+    """EventLog.changes: one record per new value, values in increasing order, worlds in order within a record; no
+    record for worlds whose state did not change or became NaN (it has no value to tell)."""
+    import datetime as dt
+
+    from simulator.model.calendar import Calendar
+    from simulator.model.event_log import EventLog
+
+    rng = np.random.default_rng(seed)
+    old = np.array(old)
+    new = rng.choice([0.0, 1.0, 2.0, 0.5, np.nan], size=old.size)
+    before = old[0] if scalar_old else old
+    log = EventLog(np.arange(100, 100 + old.size))
+    log.changes(3, before, new, "us", "kind", "to {new}")
+    expected = []
+    for value in sorted({v for v in new if not np.isnan(v)}):
+        expected += [(w, f"to {value}") for w in range(old.size)
+                     if new[w] == value and not (np.broadcast_to(before, old.shape)[w] == value)]
+    got = log.columns(Calendar(dt.date(2024, 1, 15)))
+    assert sorted(zip(got["world"] - 100, got["description"])) == sorted(expected)
+    assert len(log) == len({text for _, text in expected}), "one record per new value"

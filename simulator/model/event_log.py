@@ -37,21 +37,35 @@ class EventLog:
             uniques, inverse = np.unique(vals, return_inverse=True)
             table = np.array([self._text_id(actor, kind, description.format(value=v)) for v in uniques])
             ids = table[inverse]
+        self._append(week, idx, ids)
+
+    def _append(self, week: int, idx: np.ndarray, ids: np.ndarray) -> None:
         self._worlds.append(idx)
         self._weeks.append(np.full(idx.size, week))
         self._ids.append(ids)
 
     def changes(self, week: int, old, new, actor: str, kind: str, describe) -> None:
-        """Log the worlds where a state changed; describe is a template with '{new}' or a function of the new value."""
+        """Log the worlds where a state changed; describe is a template with '{new}' or a function of the new value.
+        One record per new value, in increasing order, each listing its worlds in order."""
         if not self.enabled:
             return
-        changed = np.asarray(old) != np.asarray(new)
-        if not changed.any():
+        old, new = np.asarray(old), np.asarray(new)
+        idx = np.flatnonzero(old != new)
+        if not idx.size:
             return
-        new = np.broadcast_to(new, changed.shape)
-        for value in np.unique(new[changed]):
+        values = np.broadcast_to(new, np.broadcast_shapes(old.shape, new.shape))[idx]
+        if values.dtype.kind == "f":  # a state that became NaN has no value to tell
+            idx, values = idx[~np.isnan(values)], values[~np.isnan(values)]
+            if not idx.size:
+                return
+        if values.size > 1 and (values[1:] != values[0]).any():  # several new values: group their worlds by value
+            order = np.argsort(values, kind="stable")
+            values, idx = values[order], idx[order]
+        starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+        for start, end in zip(starts, [*starts[1:], values.size]):
+            value = values[start]
             text = describe(value) if callable(describe) else describe.format(new=value)
-            self.record(week, changed & (new == value), actor, kind, text)
+            self._append(week, idx[start:end], np.full(end - start, self._text_id(actor, kind, text)))
 
     def to_frame(self, calendar):
         """Table with columns world, week, date, actor, kind, description, sorted by world then week."""
