@@ -176,15 +176,23 @@ def test_damaged_design_or_manifest(made, tmp_path, damage, fragments, command):
     assert not (sweep / "chunks" / "chunk-000002.parquet").exists(), "nothing may run on a damaged folder"
 
 
-@pytest.mark.parametrize("mark, reason", [("not json", "figures.pending is damaged"),
-                                          ('{"pid": 999999999}', "(process 999999999) stopped before it had finished")])
+DAMAGED = "figures.pending is damaged"
+
+
+@pytest.mark.parametrize("mark, reason", [
+    ("not json", DAMAGED), ('{"pid": true, "token": "t"}', DAMAGED), ('{"pid": 0, "token": "t"}', DAMAGED),
+    ('{"pid": -1, "token": "t"}', DAMAGED), ('{"pid": 99999999999, "token": "t"}', DAMAGED), ('{"pid": 7}', DAMAGED),
+    ('{"pid": 999999999, "token": "t"}', "(process 999999999) stopped before it had finished"),
+    ('{"pid": %d, "token": "t", "started": "0"}', "stopped before it had finished")])  # a later process, same id
 def test_a_run_whose_figures_never_came_is_reported_with_the_reason(made, tmp_path, mark, reason):
-    """A figures.pending mark left behind (the drawing process killed, or the file hand-edited): readers do not wait
-    for ever, and the report says why the figures are missing."""
+    """A figures.pending mark left behind (the drawing process killed, its id since given to another process, or
+    the file hand-edited): readers do not wait for ever, and the report says why the figures are missing."""
+    import os
+
     from simulator.output.run_folder import read_run
 
     folder = copy(made, "run", tmp_path)
-    (folder / "figures.pending").write_text(mark)
+    (folder / "figures.pending").write_text(mark.replace("%d", str(os.getpid())))
     assert reason in read_run(folder).figures_problem
     result = sim("report", folder)
     assert result.exit_code == 0, result.output
@@ -195,10 +203,30 @@ def test_readers_wait_for_a_living_drawing_process_no_longer_than_the_timeout(ma
     import os
     import time
 
-    from simulator.output.run_folder import wait_for_figures
+    from simulator.output.run_folder import mark_figures_pending, wait_for_figures
 
     folder = copy(made, "run", tmp_path)
-    (folder / "figures.pending").write_text(json.dumps({"pid": os.getpid()}))  # alive, and never done
+    mark_figures_pending(folder, os.getpid(), "t")  # alive, and never done
     started = time.monotonic()
     assert "still being drawn" in wait_for_figures(folder, timeout=0.3)
     assert 0.3 <= time.monotonic() - started < 5
+
+
+def test_figures_go_only_into_the_folder_they_were_handed_over_with(made, tmp_path):
+    """A folder deleted while its figures are drawn is not made again, and one put in its place (a new run at the
+    same path) gets neither the old run's figures nor its failure."""
+    import os
+
+    from simulator.output.run_folder import FAILED, PENDING, figures_failed, mark_figures_pending, place_figures
+
+    folder = copy(made, "run", tmp_path)
+    drawn = folder / ".figures-old"
+    drawn.mkdir()
+    mark_figures_pending(folder, os.getpid(), "new")  # the folder now belongs to another hand-over
+    place_figures(folder, drawn, "old")
+    figures_failed(folder, "the old run's failure", "old")
+    assert not (folder / "figures").exists() and not (folder / FAILED).exists() and (folder / PENDING).exists()
+    shutil.rmtree(folder)
+    place_figures(folder, drawn, "new")  # gone: nothing to do, and nothing made again
+    figures_failed(folder, "too late", "new")
+    assert not folder.exists()

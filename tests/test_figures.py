@@ -277,8 +277,10 @@ def test_readers_wait_for_figures_still_being_drawn(tmp_path):
     assert page.count("data:image/png;base64") >= 3 and "figures are missing" not in page
 
 
-# a figure process that takes the run folder over and then exits without placing the figures
-_QUITTER = "import pickle, sys; s = sys.stdin.buffer; [pickle.load(s) for _ in range(3)]"
+# a figure process that takes the run folder over and then exits without placing the figures (it removes the
+# folder it was to draw into, as a real one that dies leaves it behind in the temporary directory)
+_QUITTER = ("import pickle, shutil, sys; s = sys.stdin.buffer; pickle.load(s); data, drawn = pickle.load(s); "
+            "pickle.load(s); shutil.rmtree(drawn)")
 
 
 def _worker_without_matplotlib(fake) -> list[str]:

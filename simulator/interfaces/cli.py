@@ -43,7 +43,8 @@ def cli():
 @click.option("--no-figures", is_flag=True, help="Skip the PNG figures.")
 @click.option("--wait-figures/--no-wait-figures", default=None,
               help="Return only once the figures are drawn, or as soon as the tables are written while the figures "
-                   "follow in a few seconds (default: wait unless the output is a terminal).")
+                   "follow in a few seconds (default: wait unless the output is a terminal; a shell script run from "
+                   "a terminal has one too, so give --wait-figures where a script uses the figures at once).")
 @click.option("--predictions", "predictions_file", help="Reveal the predictions in this file (from `sim predict`).")
 def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, wait_figures, predictions_file):
     """Run SCENARIO (a YAML file or the name of a shipped scenario) as a Monte Carlo ensemble, print a summary and
@@ -72,7 +73,7 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, wait_figures, 
         run_ = _simulate_with_progress(spec)
         figures = False
         if not no_figures:
-            from ..output.figure_worker import AfterExit
+            from ..output.figure_worker import DetachedFigures
             from ..output.figures import figure_data
 
             data = figure_data(run_.model, f"{spec.name}: {spec.title}")
@@ -80,7 +81,7 @@ def run(scenario_file, worlds, seed, weeks, out, csv, no_figures, wait_figures, 
                 background.submit(data)
                 figures = background
             else:  # drawn after sim run has returned, by a process started once the run folder is in place
-                figures = AfterExit(_figure_layout(spec), data)
+                figures = DetachedFigures(_figure_layout(spec), data)
         _report_and_write(run_, spec, folder, csv, figures, guesses)
     finally:
         if background is not None:

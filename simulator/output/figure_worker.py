@@ -12,21 +12,22 @@ on printing and writing tables while the child draws into a private temporary fo
 - `finish` (a script, `sim run --wait-figures`): the parent waits for the child (two children when more than a core
   is idle, `default_groups`), checks every PNG and moves them into the run's staging folder, so the run folder is
   complete when `sim run` exits, or it is not there at all.
-- `detach` (in a terminal, through `AfterExit`): one child, started only once the run folder is in place (drawing
-  beside the model and the tables slowed them by about half a second here). The folder is renamed into place with a
-  `figures.pending` mark, which then names the child; the parent sends it everything at once and exits, and the
-  child adds figures/ whole (or `figures.failed` with the reason) a few seconds later; readers wait for it
-  (`run_folder.wait_for_figures`). The student reads the summary meanwhile, and `sim run` returns in the time the
-  model and the tables take.
+- `detach` (in a terminal, through `DetachedFigures`): one child, started only once the run folder is in place
+  (drawing beside the model and the tables slowed them by about half a second here), with its stderr sent nowhere
+  since nobody will read it. The folder is renamed into place with a `figures.pending` mark carrying a random token;
+  the mark then names the child, the parent sends it everything at once and exits, and the child draws into a hidden
+  folder inside the run folder and renames it to figures/ (or writes `figures.failed` with the reason) a few seconds
+  later, only if the folder still carries the token; readers wait for it (`run_folder.wait_for_figures`). The
+  student reads the summary meanwhile, and `sim run` returns in the time the model and the tables take.
 
 If a child fails or hangs before the hand-over, the parent says so on stderr and draws the figures itself instead
 (the same code, the same pixels); if that fails too it raises `FiguresFailed`: the run folder is still written,
 without figures, and `sim run` exits with status 1 and says why.
 
 The child side is `main()`: it reads up to three pickled messages from stdin: the layout (at once), then (data,
-folder), then the run folder to place the figures in (`detach`); EOF before the second means "cancelled", EOF before
-the third means the parent collects the figures. The pickles come only from the parent that started it, through a
-pipe.
+folder to draw into), then (run folder, token) to place the figures in (`detach`); EOF before the second means
+"cancelled", EOF before the third means the parent collects the figures. The pickles come only from the parent that
+started it, through a pipe.
 """
 
 from __future__ import annotations
@@ -71,36 +72,48 @@ def worker_command() -> list[str]:
             f"import sys; sys.path.insert(0, {root!r}); from simulator.output.figure_worker import main; main()"]
 
 
-class AfterExit:
-    """Figures that `run_folder.write_run` leaves to a process started once the run folder is in place, which adds
+class DetachedFigures:
+    """Figures that `run_folder.write_run` hands to a process started once the run folder is in place, which adds
     them after `sim run` has returned (in a terminal). Started only then, it takes no CPU from the model or the
-    tables: drawing beside them slowed `sim run` by about half a second here."""
+    tables: drawing beside them slowed `sim run` by about half a second here. The hand-over has a random `token`,
+    written in the folder's figures.pending mark: the process places the figures only into the folder that still
+    carries it (not into one deleted, moved or replaced meanwhile)."""
 
     def __init__(self, layout: dict, data: dict):
-        self.layout, self.data = layout, data
+        import secrets
+
+        self.layout, self.data, self.token = layout, data, secrets.token_hex(8)
 
     def start(self, folder: Path) -> None:
-        """Hand the figures of the run folder `folder` (marked figures.pending by this process) to a new process."""
-        background = BackgroundFigures(self.layout, ONE_GROUP)
+        """Hand the figures of the run folder `folder` (marked figures.pending with the token) to a new process,
+        which draws them into a hidden folder inside it (so nothing is left elsewhere) and renames that into place."""
+        drawn = Path(folder) / f".figures-{self.token}"
+        drawn.mkdir()
+        background = BackgroundFigures(self.layout, ONE_GROUP, drawn=drawn, quiet=True)
         background.submit(self.data)
-        background.detach(folder)
+        background.detach(folder, self.token)
 
 
 class BackgroundFigures:
     """The figure processes of one run: start them with the figures' layout (`figures.layout`), `submit` the data
-    once the run is done, then `finish` into the run's staging folder (or `cancel`)."""
+    once the run is done, then `finish` into the run's staging folder (or `cancel`), or `detach` (one process).
+    They draw into `drawn` (default: a new temporary folder); `quiet` sends their stderr nowhere, for a process that
+    outlives the one that started it."""
 
-    def __init__(self, layout: dict, groups=None):
+    def __init__(self, layout: dict, groups=None, drawn: Path | None = None, quiet: bool = False):
         from .figures import split_layout
 
         groups = default_groups() if groups is None else groups
-        self.tmp = Path(tempfile.mkdtemp(prefix="sim-figures-"))
+        self.scratch = None if drawn is not None else Path(tempfile.mkdtemp(prefix="sim-figures-"))
+        self.tmp = Path(drawn) if drawn is not None else self.scratch / "figures"
+        self.tmp.mkdir(exist_ok=True)  # as the user's umask has it (mkdtemp's folder is private)
         self.files = [f for group in groups for f in group]
         self.procs, self.errors, self._sender, self.data = [], [], None, None
         for group in groups:
             try:
                 proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, close_fds=True, start_new_session=os.name == "posix")
+                                        stderr=subprocess.DEVNULL if quiet else subprocess.PIPE, close_fds=True,
+                                        start_new_session=os.name == "posix")
             except (OSError, TypeError, ValueError) as err:  # could not start (no interpreter?): the parent draws
                 self.errors.append(f"could not start a figure process: {err}")
                 continue
@@ -147,7 +160,7 @@ class BackgroundFigures:
                 problems.append(f"the process drawing {', '.join(group)} took over {TIMEOUT_SECONDS} s and was "
                                 f"stopped")
                 continue
-            text = err.decode(errors="replace").strip()
+            text = (err or b"").decode(errors="replace").strip()
             if proc.returncode != 0:
                 last = text.splitlines()[-1] if text else "no message"
                 problems.append(f"the process drawing {', '.join(group)} failed (exit status {proc.returncode}): "
@@ -178,20 +191,23 @@ class BackgroundFigures:
                 raise FiguresFailed(f"{type(err).__name__}: {err} (before that, {'; '.join(problems)})") from err
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
+            if self.scratch is not None:
+                shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def detach(self, folder: Path) -> None:
-        """Leave the figures to the one child: the run folder `folder` (in place, marked figures.pending) names it
-        as the process drawing them, and it moves them in once drawn; nothing waits for it. If it cannot take them
-        over, they are drawn here and placed now (FiguresFailed, with figures.failed written, if that fails too)."""
+    def detach(self, folder: Path, token: str) -> None:
+        """Leave the figures to the one child: the run folder `folder` (in place, marked figures.pending with
+        `token`) names it as the process drawing them, and it renames them into place once drawn; nothing waits for
+        it. If it cannot take them over, they are drawn here and placed now (FiguresFailed, with figures.failed
+        written, if that fails too)."""
         from .run_folder import figures_failed, mark_figures_pending, place_figures
 
         if self._sender is not None:
             self._sender.join(TIMEOUT_SECONDS)
         if len(self.procs) == 1 and self.procs[0][0].stdin is not None:
             proc = self.procs[0][0]
-            mark_figures_pending(folder, proc.pid)
+            mark_figures_pending(folder, proc.pid, token)
             try:
-                proc.stdin.write(pickle.dumps(str(folder), protocol=pickle.HIGHEST_PROTOCOL))
+                proc.stdin.write(pickle.dumps((str(folder), token), protocol=pickle.HIGHEST_PROTOCOL))
                 proc.stdin.flush()
             except OSError:  # it died: draw here
                 pass
@@ -199,14 +215,14 @@ class BackgroundFigures:
                 _close(proc)
                 self.procs, self.tmp = [], None  # it lives on, drawing into tmp: cancel() must not touch either
                 return
-        mark_figures_pending(folder, os.getpid())
-        drawn = self.tmp.with_name(self.tmp.name + "-placed")
+        mark_figures_pending(folder, os.getpid(), token)
+        here = Path(folder) / f".figures-{token}-here"
         try:
-            self.finish(drawn)
+            self.finish(here)
         except FiguresFailed as err:
-            figures_failed(folder, str(err))
+            figures_failed(folder, str(err), token)
             raise
-        place_figures(folder, drawn)
+        place_figures(folder, here, token)
 
     def cancel(self) -> None:
         """Stop the processes (if still running) and remove what they drew."""
@@ -220,6 +236,8 @@ class BackgroundFigures:
                 proc.stderr.close()
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _widen(pipe) -> None:
@@ -279,11 +297,11 @@ def main() -> None:
             drawing.finish(data, Path(drawn))
         except Exception as err:  # noqa: BLE001 - as above
             problem = _report(err)
-    folder = messages.get()
-    if folder is None:  # the parent collects the figures (finish)
-        os._exit(1 if problem else 0)
-    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # the parent is gone: nobody reads stderr now
-    _place(Path(folder), Path(drawn), list(spec["files"]), problem)
+    handed = messages.get()
+    if handed is None:  # the parent collects the figures (finish)
+        os._exit(1 if problem else 0)  # at once: nothing of this process is needed any more
+    folder, token = handed
+    _place(Path(folder), Path(drawn), list(spec["files"]), problem, token)
 
 
 def _messages(stream):
@@ -315,21 +333,18 @@ def _report(err: Exception) -> str:
     return f"{type(err).__name__}: {err}"
 
 
-def _place(folder: Path, drawn: Path, files: list[str], problem: str | None) -> None:
-    """Put the figures drawn into `drawn` into the run folder, or say there why they could not be drawn."""
+def _place(folder: Path, drawn: Path, files: list[str], problem: str | None, token: str) -> None:
+    """Rename the figures drawn into `drawn` (inside the run folder) into place, or say there why they could not be
+    drawn; either only while the folder carries this hand-over's `token`."""
     from .run_folder import figures_failed, place_figures
 
     bad = [f for f in files if not valid_png(drawn / f)]
     try:
         if problem is None and not bad:
-            place_figures(folder, drawn)
-            return
-        figures_failed(folder, f"drawing the figures failed: {problem or 'no valid ' + ', '.join(bad)}")
+            place_figures(folder, drawn, token)
+        else:
+            figures_failed(folder, f"drawing the figures failed: {problem or 'no valid ' + ', '.join(bad)}", token)
     except OSError:  # the run folder was moved or deleted meanwhile: nobody left to tell
         pass
     finally:
         shutil.rmtree(drawn, ignore_errors=True)
-
-
-if __name__ == "__main__":
-    main()

@@ -143,7 +143,7 @@ class Drawing:
     def finish(self, data: dict, folder: Path) -> list[Path]:
         """Draw the data (from figure_data or overlay_data, of the same layout) and write the PNGs into `folder`."""
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)  # not its parents: a run folder deleted meanwhile is not made again
         series = data["series"]
         overlay = any(s["label"] for s in series)
         marks, styles = _event_marks_and_styles(series)

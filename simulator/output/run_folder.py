@@ -37,7 +37,7 @@ import numpy as np
 
 from ..errors import UserError
 from ..files import check_parquet, check_writable, read_json, read_parquet
-from .figure_worker import AfterExit, FiguresFailed
+from .figure_worker import TIMEOUT_SECONDS, DetachedFigures, FiguresFailed
 
 DEFAULT_ROOT = Path("outputs")  # relative to where `sim` is run, like any CLI output
 VERSIONED = ("numpy", "pandas", "pyarrow", "mesa", "matplotlib", "yaml", "click")
@@ -45,7 +45,6 @@ REQUIRED = ("manifest.json", "summary.json", "timeseries.parquet", "events.parqu
 EVENT_COLUMNS = ["world", "week", "actor", "kind", "description"]
 MANIFEST_KEYS = ("scenario", "seed", "worlds", "weeks", "start_date", "parameters", "story")
 PENDING, FAILED = "figures.pending", "figures.failed"
-WAIT_SECONDS = 300  # longest wait for figures still being drawn (they take a few seconds)
 ORIGIN = "Expected a folder written by `sim run` (manifest.json, summary.json, ...) or by `sim compare` " \
          "(comparison.json and runs/)"
 
@@ -158,7 +157,8 @@ class RunWriter:
     def finish(self, summary: dict, story: dict, figures=True, predictions: dict | None = None) -> Path:
         """Write the rest, rename the folder into place and return it. `figures`: True draws them here, a
         `figure_worker.BackgroundFigures` started for this run collects them from its processes, a
-        `figure_worker.AfterExit` leaves them to a process that adds them after this returns, False skips them.
+        `figure_worker.DetachedFigures` hands them to a process that adds them after this returns, False skips
+        them.
         If the figures cannot be drawn, the folder is written without them and FiguresFailed is raised afterwards."""
         from .story import render
 
@@ -174,8 +174,8 @@ class RunWriter:
             if predictions is not None:
                 (staging / "predictions.json").write_text(json.dumps(predictions, indent=2) + "\n")
             failed = None
-            if isinstance(figures, AfterExit):
-                mark_figures_pending(staging, os.getpid())  # this process, until the figure process takes over
+            if isinstance(figures, DetachedFigures):
+                mark_figures_pending(staging, os.getpid(), figures.token)  # until the figure process takes over
             elif figures:
                 failed = _draw_figures(figures, staging / "figures", run)
             if folder.exists():
@@ -183,7 +183,7 @@ class RunWriter:
             staging.rename(folder)
         finally:
             self.abandon()
-        if isinstance(figures, AfterExit):
+        if isinstance(figures, DetachedFigures):
             figures.start(folder)
         if failed is not None:
             raise FiguresFailed(f"{folder}/ is written, but without its figures: they could not be drawn "
@@ -319,71 +319,104 @@ def _check_manifest(path: Path, manifest: dict) -> None:
 
 
 # ---------------------------------------------------------------------------------- figures drawn after `sim run`
-def mark_figures_pending(folder: Path, pid: int) -> None:
-    """Say in the run folder that process `pid` is drawing its figures, to add them as figures/ (replacing the mark
-    whole: a reader never sees half of it)."""
+def mark_figures_pending(folder: Path, pid: int, token: str) -> None:
+    """Say in the run folder that process `pid` is drawing its figures for the hand-over `token`, to add them as
+    figures/ (the mark replaced whole: a reader never sees half of it). The process's start time goes with its id, so
+    a later process given the same id is not taken for it."""
     partial = Path(folder) / f".{PENDING}.{os.getpid()}"
-    partial.write_text(json.dumps({"pid": pid}) + "\n")
+    partial.write_text(json.dumps({"pid": pid, "started": _started(pid), "token": token}) + "\n")
     os.replace(partial, Path(folder) / PENDING)
 
 
-def place_figures(folder: Path, drawn: Path) -> None:
-    """Move the folder of drawn PNGs `drawn` into the run folder as figures/, whole (a hidden name first, then one
-    rename), and remove the pending mark."""
+def _pending_mark(folder: Path) -> dict | None:
+    """The figures.pending mark, None if there is none; {} if it is not one that `sim run` writes."""
+    try:
+        mark = json.loads((Path(folder) / PENDING).read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}
+    ok = (isinstance(mark, dict) and type(mark.get("pid")) is int and 0 < mark["pid"] < 2**31
+          and isinstance(mark.get("token"), str))
+    return mark if ok else {}
+
+
+def place_figures(folder: Path, drawn: Path, token: str) -> None:
+    """Rename `drawn`, a folder of PNGs inside the run folder, to figures/ and remove the pending mark; only while
+    the folder carries this hand-over's `token` (one deleted meanwhile is not made again, nor one put in its place
+    written into)."""
     folder = Path(folder)
-    partial = folder / f".figures.partial-{os.getpid()}"
-    shutil.move(str(drawn), str(partial))
-    partial.rename(folder / "figures")
+    if (_pending_mark(folder) or {}).get("token") != token:
+        return
+    os.rename(drawn, folder / "figures")
     (folder / PENDING).unlink(missing_ok=True)
 
 
-def figures_failed(folder: Path, reason: str) -> None:
-    """Record in the run folder why its figures were not drawn, in place of the pending mark."""
+def figures_failed(folder: Path, reason: str, token: str) -> None:
+    """Record in the run folder why its figures were not drawn, in place of the pending mark (only while it carries
+    this hand-over's `token`)."""
     folder = Path(folder)
+    if (_pending_mark(folder) or {}).get("token") != token:
+        return
     (folder / FAILED).write_text(reason.rstrip() + "\n")
     (folder / PENDING).unlink(missing_ok=True)
 
 
-def wait_for_figures(folder: Path, timeout: float = WAIT_SECONDS) -> str | None:
-    """Wait while the run's figures are still being drawn; None once they are there (or were never to be drawn), else
-    why they are missing."""
+def wait_for_figures(folder: Path, timeout: float = TIMEOUT_SECONDS) -> str | None:
+    """Wait while the run's figures are still being drawn (saying so on stderr after a second); None once they are
+    there (or were never to be drawn), else why they are missing."""
     import time
 
     folder = Path(folder)
-    pending = folder / PENDING
-    deadline = time.monotonic() + timeout
-    while pending.exists():
-        try:
-            pid = int(json.loads(pending.read_text())["pid"])
-        except FileNotFoundError:  # placed just now
-            break
-        except (OSError, ValueError, KeyError, TypeError):
-            return f"{pending} is damaged (expected the id of the process drawing them)"
-        if not _running(pid) and pending.exists():
-            return f"the process drawing them (process {pid}) stopped before it had finished"
-        if time.monotonic() > deadline:
+    started, told = time.monotonic(), False
+    while (mark := _pending_mark(folder)) is not None:
+        if not mark:
+            return f"{folder / PENDING} is damaged (expected the id of the process drawing them, as sim run writes it)"
+        pid = mark["pid"]
+        if not _running(pid, mark.get("started")):
+            if _pending_mark(folder) is None:  # placed just now
+                break
+            return (f"the process drawing them (process {pid}) stopped before it had finished (interrupted or "
+                    f"killed); run the scenario again to have them")
+        if time.monotonic() - started > timeout:
             return f"they were still being drawn (by process {pid}) after {timeout:.0f} s"
+        if not told and time.monotonic() - started > 1.0:
+            print(f"Waiting for the figures of {folder} (being drawn by process {pid})...", file=sys.stderr)
+            told = True
         time.sleep(0.05)
     if (folder / FAILED).is_file():
         return (folder / FAILED).read_text().strip()
     return None
 
 
-def _running(pid: int) -> bool:
-    """Whether process `pid` is alive (an exited child not yet reaped by its parent counts as gone)."""
+def _running(pid: int, started=None) -> bool:
+    """Whether process `pid` is alive and the one that started at `started` (if known): an exited child not yet
+    reaped by its parent counts as gone, and so does a later process given the same id."""
     if os.name != "posix":
         return True  # no cheap check elsewhere: the wait's timeout applies
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError, ValueError):
         return False
     except PermissionError:
-        return True
+        pass
+    stat = _stat(pid)
+    if stat is None:
+        return True  # no /proc: alive as far as can be told
+    return stat[0] != "Z" and (started is None or stat[19] == started)
+
+
+def _stat(pid: int) -> list[str] | None:
+    """Fields 3 onwards of /proc/<pid>/stat (state first; the start time is [19]), None without /proc."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
-        return True
-    return state != "Z"
+        return None
+
+
+def _started(pid: int) -> str | None:
+    stat = _stat(pid)
+    return stat[19] if stat is not None and len(stat) > 19 else None
 
 
 def read_figures(folder: Path) -> dict:
