@@ -62,20 +62,21 @@ class RandomStreams:
         ids = np.asarray(world_ids, dtype=np.uint64)
         self._world_keys = _mix(_mix(ids * _GOLDEN + np.uint64(1)) ^ _scalar_key(self.seed, 0x5EED))
         self.shape = self._world_keys.shape
-        self._known: dict[str, None] = {}  # every stream drawn so far, in order of first use
-        self._week, self._drawn = None, {}  # this week's draws of the known streams, made at once
+        self._week, self._drawn = None, {}  # this week's draws of last week's streams, made at once
+        self._used: dict[str, None] = {}  # the streams drawn this week, in order of first use
 
     def uniform(self, stream: str, week: int, at: np.ndarray | None = None) -> np.ndarray:
         """One uniform in [0, 1) per world (or per world index in `at`: the same numbers, for those worlds only).
 
-        At its first draw of a week, the streams drawn in earlier weeks are all drawn at once as one block: a model
-        draws the same few dozen streams every week, and one pass over a (streams, worlds) array costs about what a
-        single stream's pass does on a thousand worlds (14 array operations of a few microseconds each)."""
+        At its first draw of a week, the streams drawn the week before are all drawn at once as one block: a model
+        draws much the same few dozen streams every week, and one pass over a (streams, worlds) array costs about what
+        a single stream's pass does on a thousand worlds (14 array operations of a few microseconds each)."""
         if week != self._week:
-            self._week, self._drawn = week, dict(zip(self._known, self._draw(list(self._known), week)))
+            last = list(self._used)
+            self._week, self._used, self._drawn = week, {}, dict(zip(last, self._draw(last, week)))
+        self._used[stream] = None
         row = self._drawn.get(stream)
         if row is None:
-            self._known[stream] = None
             row = self._drawn[stream] = self._draw([stream], week)[0]
         return row.copy() if at is None else row[at]
 
