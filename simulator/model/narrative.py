@@ -14,8 +14,6 @@ CHOICES = {
 }
 FACTION_NAMES = {"kataib_hezbollah": "Kata'ib Hezbollah", "hardline_allies": "Other hardline factions",
                  "state_aligned": "State-aligned PMU factions"}
-FACTION_NAMES_INSIDE = {"kataib_hezbollah": "Kata'ib Hezbollah", "hardline_allies": "other hardline factions",
-                        "state_aligned": "state-aligned PMU factions"}  # after the first name of a list
 
 
 def logged_choices(model) -> list[tuple]:

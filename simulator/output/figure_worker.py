@@ -87,9 +87,8 @@ class DetachedFigures:
     def start(self, folder: Path) -> None:
         """Hand the figures of the run folder `folder` (marked figures.pending with the token) to a new process,
         which draws them into a hidden folder inside it (so nothing is left elsewhere) and renames that into place."""
-        drawn = Path(folder) / f".figures-{self.token}"
-        drawn.mkdir()
-        background = BackgroundFigures(self.layout, ONE_GROUP, drawn=drawn, quiet=True)
+        background = BackgroundFigures(self.layout, ONE_GROUP, drawn=Path(folder) / f".figures-{self.token}",
+                                       quiet=True)
         background.submit(self.data)
         background.detach(folder, self.token)
 
@@ -190,9 +189,7 @@ class BackgroundFigures:
                 shutil.rmtree(target, ignore_errors=True)
                 raise FiguresFailed(f"{type(err).__name__}: {err} (before that, {'; '.join(problems)})") from err
         finally:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            if self.scratch is not None:
-                shutil.rmtree(self.scratch, ignore_errors=True)
+            self._remove_drawn()
 
     def detach(self, folder: Path, token: str) -> None:
         """Leave the figures to the one child: the run folder `folder` (in place, marked figures.pending with
@@ -234,10 +231,13 @@ class BackgroundFigures:
             proc.wait()
             if proc.stderr is not None:
                 proc.stderr.close()
-        if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-        if self.scratch is not None:
-            shutil.rmtree(self.scratch, ignore_errors=True)
+        self._remove_drawn()
+
+    def _remove_drawn(self) -> None:
+        """Remove the folder drawn into (and the temporary one around it), unless a detached child now owns it."""
+        for path in (self.tmp, self.scratch):
+            if path is not None:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _widen(pipe) -> None:

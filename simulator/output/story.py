@@ -17,7 +17,8 @@ import numpy as np
 
 from ..model.choice import DECISIONS
 from ..model.metrics import KEY_METRICS
-from ..model.narrative import FACTION_NAMES, FACTION_NAMES_INSIDE
+from ..model.narrative import FACTION_NAMES
+from ..model.outcomes import clause
 from ..model.units import fmt
 
 QUIET_KINDS = {"strike", "casualties", "militia.posture.hardline_allies", "militia.posture.state_aligned"}
@@ -177,7 +178,7 @@ def _merged_suspensions(rows: list) -> list:
             out.append(r)
     for rest, (actors, r) in groups.items():
         if len(actors) > 1:
-            names = [FACTION_NAMES[actors[0]], *(FACTION_NAMES_INSIDE[a] for a in actors[1:])]
+            names = [FACTION_NAMES[actors[0]], *(clause(FACTION_NAMES[a]) for a in actors[1:])]
             r[3] = f"{', '.join(names[:-1])} and {names[-1]}: {rest}"
     return out
 
